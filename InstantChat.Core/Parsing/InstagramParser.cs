@@ -1,0 +1,86 @@
+using System.Text.Json;
+using InstantChat.Core.Webhooks;
+
+namespace InstantChat.Core.Parsing;
+
+/// <summary>
+/// Turns one delivery into events: one per update, from both envelopes. It never throws and never
+/// returns nothing: a body that is not an Instagram envelope becomes one <c>failed</c> event.
+/// </summary>
+public sealed class InstagramParser
+{
+    static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    public IReadOnlyList<WebhookEvent> Parse(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt)
+    {
+        if (body.IsEmpty) return [Unparseable(body, deliveryId, receivedAt, "empty body")];
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException ex)
+        {
+            return [Unparseable(body, deliveryId, receivedAt, $"invalid JSON: {ex.Message}")];
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return [Unparseable(body, deliveryId, receivedAt, "not an Instagram envelope: the body is not a JSON object")];
+            var obj = root.Str("object");
+            if (obj is not null && obj != "instagram")
+                return [Unparseable(body, deliveryId, receivedAt, $"not an Instagram envelope: object is \"{Truncate(obj)}\"")];
+            if (root.Prop("entry") is not { ValueKind: JsonValueKind.Array } entries)
+                return [Unparseable(body, deliveryId, receivedAt, "not an Instagram envelope: no \"entry\" array")];
+
+            var events = new List<WebhookEvent>();
+            foreach (var entry in entries.EnumerateArray())
+                ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time()), events);
+            return events.Count > 0 ? events : [Unparseable(body, deliveryId, receivedAt, "the delivery holds no updates")];
+        }
+    }
+
+    static void ParseEntry(JsonElement entry, EntryContext ctx, List<WebhookEvent> events)
+    {
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            events.Add(ctx.Create(EventTypes.Unknown, entry, ctx.Key(EventTypes.Unknown, entry)) with
+            {
+                ProcessedStatus = ProcessingStatus.Failed,
+                LastError = "unparseable: an entry is not a JSON object",
+            });
+            return;
+        }
+        foreach (var property in entry.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Array) continue; // id, time
+            foreach (var item in property.Value.EnumerateArray())
+            {
+                events.Add(property.Name switch
+                {
+                    "messaging" => MessagingParser.Parse(item, item, ctx),
+                    "changes" => ChangeParser.Parse(item, ctx),
+                    // standby and any future array: kept under its own name, never dropped.
+                    var name when EventTypes.IsWellFormed(name) => ctx.Create(name, item, ctx.Key(name, item)),
+                    _ => ctx.Create("unknown_array", item, ctx.Key("unknown_array", item)),
+                });
+            }
+        }
+    }
+
+    static WebhookEvent Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, string why) => new()
+    {
+        EventId = EventIds.New(receivedAt),
+        EventType = EventTypes.Unknown,
+        Timestamp = receivedAt,
+        ReceivedAt = receivedAt,
+        // The bytes are in the delivery; a retry re-parses them from there.
+        DeduplicationKey = $"unknown:h:{CanonicalJson.Hash(body.Span)}",
+        DeliveryId = deliveryId,
+        ProcessedStatus = ProcessingStatus.Failed,
+        LastError = $"unparseable: {why}",
+    };
+
+    static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}

@@ -1,0 +1,48 @@
+using InstantChat.Core.Parsing;
+using InstantChat.Core.Signatures;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Storage.Sqlite;
+using InstantChat.Core.Webhooks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace InstantChat.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Options, parsing, signatures and the ingest pipeline; the store comes from AddStorage.</summary>
+    public static IServiceCollection AddInstantChatCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        // SPEC's names are top-level keys (environment variables), so options bind from the root.
+        services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InstagramParser>();
+        services.AddSingleton<SignatureVerifier>();
+        services.AddSingleton<WebhookIngestor>();
+        services.AddSingleton<IngestWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        return services;
+    }
+
+    /// <summary>MongoDB when MONGO_URI is set, else the embedded SQLite store.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.MongoUri), "MONGO_URI is set, but this build has only the embedded SQLite store; unset MONGO_URI.")
+            .ValidateOnStart();
+        return services.AddSqliteStorage();
+    }
+
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<IStoreInitializer, SqliteStoreInitializer>();
+        services.AddSingleton<SqliteIngestStore>();
+        services.AddSingleton<IIngestStore>(sp => sp.GetRequiredService<SqliteIngestStore>());
+        services.AddSingleton<IEventStore, SqliteEventStore>();
+        // Registered before the writer's hosted service is started: hosted services start in order.
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
+        return services;
+    }
+}

@@ -1,0 +1,53 @@
+using InstantChat.Core.Webhooks;
+
+namespace InstantChat.Core.Storage;
+
+/// <summary>The write side of ingest: one durable transaction for many deliveries (group commit).</summary>
+public interface IIngestStore
+{
+    /// <summary>
+    /// Stores every delivery and its events in one durable commit. Events whose deduplication key
+    /// is already stored (or appears earlier in the same commit) are skipped, not errors.
+    /// Throws <see cref="StoreUnavailableException"/> when nothing could be stored.
+    /// </summary>
+    Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken);
+}
+
+/// <summary>The read side the Events API and dashboard use.</summary>
+public interface IEventStore
+{
+    Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken);
+    Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken);
+    Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
+    /// <summary>True when the store answers a trivial query.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+public sealed record IngestBatch(Delivery Delivery, IReadOnlyList<WebhookEvent> Events);
+
+/// <summary>Per delivery: the events that were new, and how many were already stored.</summary>
+public sealed record CommitResult(IReadOnlyList<WebhookEvent> Inserted, int Duplicates);
+
+/// <param name="Text">Substring of the text content or the username.</param>
+/// <param name="From">Inclusive lower bound of receivedAt.</param>
+/// <param name="To">Inclusive upper bound of receivedAt.</param>
+/// <param name="Cursor">The <c>nextCursor</c> of the previous page: the last event id it showed.</param>
+public sealed record EventQuery(
+    string? EventType = null,
+    ProcessingStatus? Status = null,
+    string? AccountId = null,
+    string? SenderId = null,
+    string? Text = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    int Limit = EventQuery.DefaultLimit,
+    string? Cursor = null)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+}
+
+public sealed record EventPage(IReadOnlyList<WebhookEvent> Items, string? NextCursor);
+
+/// <summary>The store could not be reached or could not commit: the caller must not acknowledge.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,74 @@
+using InstantChat.Core.Webhooks;
+using Microsoft.Data.Sqlite;
+
+namespace InstantChat.Core.Storage.Sqlite;
+
+/// <summary>The one mapping between <see cref="WebhookEvent"/> and the events table, both ways.</summary>
+static class SqliteEventColumns
+{
+    public const string Select = """
+        event_id, event_type, account_id, sender_id, recipient_id, timestamp, received_at, payload,
+        text, media_url, media_type, username, full_name, profile_picture,
+        status, attempts, last_error, processed_at, processing_ms, dedup_key, delivery_id
+        """;
+
+    static readonly string[] Names = Select.Split(',', StringSplitOptions.TrimEntries);
+
+    public static readonly string InsertSql =
+        $"INSERT INTO events ({Select}) VALUES ({string.Join(", ", Names.Select(n => "$" + n))}) ON CONFLICT(dedup_key) DO NOTHING";
+
+    public static void AddParameters(SqliteCommand command)
+    {
+        foreach (var name in Names) command.Parameters.Add(new SqliteParameter("$" + name, null));
+    }
+
+    public static void Bind(SqliteCommand command, WebhookEvent e)
+    {
+        var p = command.Parameters;
+        p["$event_id"].Value = e.EventId;
+        p["$event_type"].Value = e.EventType;
+        p["$account_id"].Value = Db(e.AccountId);
+        p["$sender_id"].Value = Db(e.SenderId);
+        p["$recipient_id"].Value = Db(e.RecipientId);
+        p["$timestamp"].Value = e.Timestamp.ToUnixTimeMilliseconds();
+        p["$received_at"].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
+        p["$payload"].Value = Db(e.Payload);
+        p["$text"].Value = Db(e.Content.Text);
+        p["$media_url"].Value = Db(e.Content.MediaUrl);
+        p["$media_type"].Value = Db(e.Content.MediaType);
+        p["$username"].Value = Db(e.UserInfo.Username);
+        p["$full_name"].Value = Db(e.UserInfo.FullName);
+        p["$profile_picture"].Value = Db(e.UserInfo.ProfilePicture);
+        p["$status"].Value = e.ProcessedStatus.ToWire();
+        p["$attempts"].Value = e.Attempts;
+        p["$last_error"].Value = Db(e.LastError);
+        p["$processed_at"].Value = e.ProcessedAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+        p["$processing_ms"].Value = e.ProcessingMs is { } ms ? ms : DBNull.Value;
+        p["$dedup_key"].Value = e.DeduplicationKey;
+        p["$delivery_id"].Value = e.DeliveryId;
+    }
+
+    public static WebhookEvent Read(SqliteDataReader r) => new()
+    {
+        EventId = r.GetString(0),
+        EventType = r.GetString(1),
+        AccountId = Str(r, 2),
+        SenderId = Str(r, 3),
+        RecipientId = Str(r, 4),
+        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+        Payload = Str(r, 7),
+        Content = new EventContent(Str(r, 8), Str(r, 9), Str(r, 10)),
+        UserInfo = new UserInfo(Str(r, 11), Str(r, 12), Str(r, 13)),
+        ProcessedStatus = ProcessingStatuses.TryParse(r.GetString(14), out var s) ? s : ProcessingStatus.Failed,
+        Attempts = r.GetInt32(15),
+        LastError = Str(r, 16),
+        ProcessedAt = r.IsDBNull(17) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)),
+        ProcessingMs = r.IsDBNull(18) ? null : r.GetDouble(18),
+        DeduplicationKey = r.GetString(19),
+        DeliveryId = r.GetString(20),
+    };
+
+    static object Db(string? value) => (object?)value ?? DBNull.Value;
+    static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

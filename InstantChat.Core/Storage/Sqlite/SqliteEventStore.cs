@@ -1,0 +1,93 @@
+using System.Text;
+using InstantChat.Core.Webhooks;
+using Microsoft.Data.Sqlite;
+
+namespace InstantChat.Core.Storage.Sqlite;
+
+/// <summary>Queries over the embedded store; each call takes a pooled connection.</summary>
+public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
+{
+    public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder($"SELECT {SqliteEventColumns.Select} FROM events");
+        var where = new List<string>();
+        // Only the filters present go into the SQL, so SQLite can pick the (filter, event_id) index.
+        void Add(string clause, string name, object value)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+        if (query.EventType is { } type) Add("event_type = $type", "$type", type);
+        if (query.Status is { } status) Add("status = $status", "$status", status.ToWire());
+        if (query.AccountId is { } account) Add("account_id = $account", "$account", account);
+        if (query.SenderId is { } sender) Add("sender_id = $sender", "$sender", sender);
+        if (query.From is { } from) Add("event_id >= $from", "$from", EventIds.MinFor(from));
+        if (query.To is { } to) Add("event_id < $to", "$to", EventIds.MinFor(to.AddMilliseconds(1)));
+        if (query.Cursor is { } cursor) Add("event_id < $cursor", "$cursor", cursor);
+        if (query.Text is { } text)
+            Add(@"(text LIKE $q ESCAPE '\' OR username LIKE $q ESCAPE '\')", "$q", "%" + EscapeLike(text) + "%");
+        if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        sql.Append(" ORDER BY event_id DESC LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<WebhookEvent>(Math.Min(query.Limit + 1, 64));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                items.Add(SqliteEventColumns.Read(reader));
+        if (items.Count <= query.Limit) return new EventPage(items, null);
+        items.RemoveAt(items.Count - 1);
+        return new EventPage(items, items[^1].EventId);
+    }
+
+    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE event_id = $id";
+        command.Parameters.AddWithValue("$id", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? SqliteEventColumns.Read(reader) : null;
+    }
+
+    public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT delivery_id, received_at, size, event_count, duplicate_count, content_type, body
+            FROM deliveries WHERE delivery_id = $id
+            """;
+        command.Parameters.AddWithValue("$id", deliveryId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new DeliveryRecord(
+            reader.GetString(0),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+            reader.GetInt32(2),
+            reader.GetInt32(3),
+            reader.GetInt32(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            (byte[])reader[6]);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = database.Open();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    static string EscapeLike(string s) => s.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+}

@@ -1,0 +1,19 @@
+using InstantChat.Core.Parsing;
+using InstantChat.Core.Storage;
+
+namespace InstantChat.Core.Webhooks;
+
+/// <summary>A verified delivery in, its events durably stored out. Transport-free: the endpoint owns HTTP.</summary>
+public sealed class WebhookIngestor(InstagramParser parser, IngestWriter writer, TimeProvider clock)
+{
+    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
+    {
+        var receivedAt = clock.GetUtcNow();
+        var deliveryId = EventIds.New(receivedAt);
+        var events = parser.Parse(body, deliveryId, receivedAt);
+        var result = await writer.WriteAsync(new IngestBatch(new Delivery(deliveryId, receivedAt, contentType, body), events), cancellationToken);
+        return new IngestOutcome(deliveryId, events.Count, result.Duplicates, result.Inserted);
+    }
+}
+
+public sealed record IngestOutcome(string DeliveryId, int Events, int Duplicates, IReadOnlyList<WebhookEvent> Inserted);

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace InstantChat.Core.Webhooks;
+
+/// <summary>
+/// SPEC's variables, bound from the configuration root so that the same name works as an
+/// environment variable and as a top-level key of appsettings.json.
+/// </summary>
+public sealed class WebhookOptions
+{
+    public const int MinBodyLimit = 10 * 1024 * 1024;
+
+    [ConfigurationKeyName("META_VERIFY_TOKEN")]
+    public string? VerifyToken { get; init; }
+
+    [ConfigurationKeyName("INSTAGRAM_APP_SECRET")]
+    public string? InstagramAppSecret { get; init; }
+
+    [ConfigurationKeyName("META_APP_SECRET")]
+    public string? MetaAppSecret { get; init; }
+
+    /// <summary>Accept POSTs without a signature check. Only for local experiments.</summary>
+    [ConfigurationKeyName("WEBHOOK_ALLOW_UNSIGNED")]
+    public bool AllowUnsigned { get; init; }
+
+    [ConfigurationKeyName("WEBHOOK_BATCH_SIZE")]
+    [Range(1, 10_000, ErrorMessage = "WEBHOOK_BATCH_SIZE must be between {1} and {2}.")]
+    public int BatchSize { get; init; } = 100;
+
+    [ConfigurationKeyName("WEBHOOK_RETRY_ATTEMPTS")]
+    [Range(1, 50, ErrorMessage = "WEBHOOK_RETRY_ATTEMPTS must be between {1} and {2}.")]
+    public int RetryAttempts { get; init; } = 3;
+
+    [ConfigurationKeyName("WEBHOOK_RETRY_DELAY")]
+    [Range(1, 3_600_000, ErrorMessage = "WEBHOOK_RETRY_DELAY must be between {1} and {2} milliseconds.")]
+    public int RetryDelayMs { get; init; } = 5_000;
+
+    /// <summary>Largest accepted POST body. Meta batches up to 1,000 updates; 10 MiB is the floor.</summary>
+    [ConfigurationKeyName("WEBHOOK_MAX_BODY_BYTES")]
+    [Range(MinBodyLimit, 256 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_BODY_BYTES must be between {1} and {2} bytes.")]
+    public int MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
+
+    public IEnumerable<byte[]> AppSecrets()
+    {
+        if (!string.IsNullOrEmpty(InstagramAppSecret)) yield return System.Text.Encoding.UTF8.GetBytes(InstagramAppSecret);
+        if (!string.IsNullOrEmpty(MetaAppSecret)) yield return System.Text.Encoding.UTF8.GetBytes(MetaAppSecret);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text;
+using InstantChat.Core.Parsing;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using InstantChat.Tests.TestSupport;
+
+namespace InstantChat.Tests.Storage;
+
+/// <summary>What every store must do; each store runs it through a subclass that supplies a real instance.</summary>
+public abstract class EventStoreContract : IAsyncLifetime
+{
+    protected abstract IIngestStore Ingest { get; }
+    protected abstract IEventStore Events { get; }
+    public abstract ValueTask InitializeAsync();
+    public abstract ValueTask DisposeAsync();
+
+    readonly InstagramParser _parser = new();
+    static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+
+    protected IngestBatch Batch(byte[] body, DateTimeOffset? at = null)
+    {
+        var receivedAt = at ?? T0;
+        var id = EventIds.New(receivedAt);
+        return new IngestBatch(new Delivery(id, receivedAt, "application/json", body), _parser.Parse(body, id, receivedAt));
+    }
+
+    protected async Task<CommitResult> CommitAsync(byte[] body, DateTimeOffset? at = null) =>
+        (await Ingest.CommitAsync([Batch(body, at)], CancellationToken.None))[0];
+
+    async Task<List<WebhookEvent>> AllAsync(EventQuery? query = null)
+    {
+        var all = new List<WebhookEvent>();
+        var q = query ?? new EventQuery(Limit: 500);
+        do
+        {
+            var page = await Events.ListAsync(q, CancellationToken.None);
+            all.AddRange(page.Items);
+            q = q with { Cursor = page.NextCursor };
+        } while (q.Cursor is not null);
+        return all;
+    }
+
+    [Fact]
+    public async Task Commit_NewDelivery_StoresEventsAndExactBytes()
+    {
+        var body = Deliveries.Envelope(Deliveries.Message("m1", "héllo 👋"), Deliveries.Message("m2", "second"));
+        var batch = Batch(body);
+        var result = (await Ingest.CommitAsync([batch], CancellationToken.None))[0];
+
+        Assert.Equal(2, result.Inserted.Count);
+        Assert.Equal(0, result.Duplicates);
+        var stored = await Events.FindAsync(batch.Events[0].EventId, CancellationToken.None);
+        Assert.Equal(batch.Events[0], stored);
+        var delivery = await Events.FindDeliveryAsync(batch.Delivery.DeliveryId, CancellationToken.None);
+        Assert.NotNull(delivery);
+        Assert.Equal(body, delivery.Body);
+        Assert.Equal((2, 0, body.Length, "application/json"), (delivery.EventCount, delivery.DuplicateCount, delivery.Size, delivery.ContentType));
+    }
+
+    [Fact]
+    public async Task Commit_SameDeliveryTwice_StoresEventsOnce()
+    {
+        var body = Deliveries.Envelope(Deliveries.Message("m1", "a"), Deliveries.Message("m2", "b"));
+        await CommitAsync(body);
+        var again = await CommitAsync(body);
+
+        Assert.Empty(again.Inserted);
+        Assert.Equal(2, again.Duplicates);
+        Assert.Equal(2, (await AllAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Commit_UpdatesRegroupedIntoOtherBatches_StoresEachOnce()
+    {
+        var (a, b, c) = (Deliveries.Message("m1", "a"), Deliveries.Message("m2", "b"), Deliveries.Message("m3", "c"));
+        await CommitAsync(Deliveries.Envelope(a, b));
+        var regrouped = await CommitAsync(Deliveries.Envelope(b, c));
+
+        Assert.Equal(1, regrouped.Duplicates);
+        Assert.Equal(["m1", "m2", "m3"], (await AllAsync()).Select(e => e.DeduplicationKey.Split(':')[^1]).Order());
+    }
+
+    [Fact]
+    public async Task Commit_SameUpdateTwiceInOneGroupCommit_StoresItOnce()
+    {
+        var body = Deliveries.Envelope(Deliveries.Message("m1", "a"));
+        var results = await Ingest.CommitAsync([Batch(body), Batch(body)], CancellationToken.None);
+
+        Assert.Equal([1, 0], results.Select(r => r.Inserted.Count));
+        Assert.Single(await AllAsync());
+    }
+
+    [Fact]
+    public async Task Commit_TwoMessagesFromOneSenderInOneSecond_StoresBoth()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "same", timestampMs: 1_764_000_000_000)));
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m2", "same", timestampMs: 1_764_000_000_000)));
+
+        Assert.Equal(2, (await AllAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Commit_DeleteOfAStoredMessage_KeepsBoth()
+    {
+        var original = Deliveries.Message("m1", "oops");
+        var delete = Deliveries.Message("m1", "");
+        delete["message"] = new System.Text.Json.Nodes.JsonObject { ["mid"] = "m1", ["is_deleted"] = true };
+        await CommitAsync(Deliveries.Envelope(original));
+        var result = await CommitAsync(Deliveries.Envelope(delete));
+
+        Assert.Single(result.Inserted);
+        Assert.Equal(2, (await AllAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Commit_UnparseableBodyTwice_KeepsOneFailedEvent()
+    {
+        var body = Encoding.UTF8.GetBytes("{not json");
+        await CommitAsync(body);
+        await CommitAsync(body);
+
+        var e = Assert.Single(await AllAsync());
+        Assert.Equal((EventTypes.Unknown, ProcessingStatus.Failed), (e.EventType, e.ProcessedStatus));
+        Assert.StartsWith("unparseable: invalid JSON", e.LastError);
+    }
+
+    [Fact]
+    public async Task List_NoFilter_NewestFirstAcrossPages()
+    {
+        for (var i = 0; i < 23; i++)
+            await CommitAsync(Deliveries.Envelope(Deliveries.Message($"m{i}", $"t{i}")), T0.AddSeconds(i));
+
+        var all = await AllAsync(new EventQuery(Limit: 5));
+
+        Assert.Equal(23, all.Count);
+        Assert.Equal(23, all.Select(e => e.EventId).Distinct().Count());
+        Assert.Equal(all.OrderByDescending(e => e.EventId, StringComparer.Ordinal).Select(e => e.EventId), all.Select(e => e.EventId));
+        Assert.Equal("t22", all[0].Content.Text);
+    }
+
+    [Fact]
+    public async Task List_LastPage_HasNoNextCursor()
+    {
+        for (var i = 0; i < 4; i++) await CommitAsync(Deliveries.Envelope(Deliveries.Message($"m{i}", "x")));
+
+        var first = await Events.ListAsync(new EventQuery(Limit: 2), CancellationToken.None);
+        var second = await Events.ListAsync(new EventQuery(Limit: 2, Cursor: first.NextCursor), CancellationToken.None);
+
+        Assert.NotNull(first.NextCursor);
+        Assert.Equal(2, second.Items.Count);
+        Assert.Null(second.NextCursor);
+    }
+
+    [Fact]
+    public async Task List_EachFilter_ReturnsOnlyMatches()
+    {
+        await CommitAsync(Deliveries.Envelope("acct-a", Deliveries.Message("m1", "hello world", sender: "s1")));
+        await CommitAsync(Deliveries.Envelope("acct-b", Deliveries.Message("m2", "bye", sender: "s2")));
+        await CommitAsync(Encoding.UTF8.GetBytes("garbage"));
+
+        async Task<string[]> Texts(EventQuery q) => (await AllAsync(q)).Select(e => e.Content.Text ?? e.EventType).Order().ToArray();
+        Assert.Equal(["hello world"], await Texts(new(AccountId: "acct-a")));
+        Assert.Equal(["bye"], await Texts(new(SenderId: "s2")));
+        Assert.Equal(["bye", "hello world"], await Texts(new(EventType: "messages")));
+        Assert.Equal(["unknown"], await Texts(new(Status: ProcessingStatus.Failed)));
+        Assert.Equal(["bye", "hello world"], await Texts(new(Status: ProcessingStatus.Pending)));
+        Assert.Equal(["hello world"], await Texts(new(Text: "LO WOR")));
+        Assert.Equal(["hello world"], await Texts(new(AccountId: "acct-a", EventType: "messages", Status: ProcessingStatus.Pending)));
+        Assert.Empty(await Texts(new(AccountId: "acct-a", SenderId: "s2")));
+    }
+
+    [Fact]
+    public async Task List_TextWithLikeWildcards_MatchesThemLiterally()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "100% sure_thing")));
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m2", "100 percent surexthing")));
+
+        Assert.Equal(["m1"], (await AllAsync(new(Text: "0% sure_"))).Select(e => e.DeduplicationKey.Split(':')[^1]));
+    }
+
+    [Fact]
+    public async Task List_FromTo_BoundsReceivedAtInclusively()
+    {
+        for (var i = 0; i < 5; i++) await CommitAsync(Deliveries.Envelope(Deliveries.Message($"m{i}", $"t{i}")), T0.AddMinutes(i));
+
+        var mid = await AllAsync(new(From: T0.AddMinutes(1), To: T0.AddMinutes(3)));
+
+        Assert.Equal(["t3", "t2", "t1"], mid.Select(e => e.Content.Text));
+    }
+
+    [Fact]
+    public async Task Find_UnknownId_ReturnsNull()
+    {
+        Assert.Null(await Events.FindAsync(EventIds.New(T0), CancellationToken.None));
+        Assert.Null(await Events.FindDeliveryAsync("nope", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ping_ReachableStore_ReturnsTrue() => Assert.True(await Events.PingAsync(CancellationToken.None));
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InstantChat.Tests.TestSupport;
+
+/// <summary>The real host on a temp SQLite file, configured the way an operator would with variables.</summary>
+public sealed class AppFactory : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-admin-api-key";
+    public const string VerifyToken = "test-verify-token";
+    readonly TempDir? _ownDir;
+    readonly Dictionary<string, string?> _settings;
+
+    public AppFactory(Dictionary<string, string?>? settings = null, string? dataDir = null)
+    {
+        if (dataDir is null) _ownDir = new TempDir();
+        DataDir = dataDir ?? _ownDir!.Path;
+        _settings = new()
+        {
+            ["DATA_DIR"] = DataDir,
+            ["META_VERIFY_TOKEN"] = VerifyToken,
+            ["INSTAGRAM_APP_SECRET"] = Signing.Secret,
+            ["META_APP_SECRET"] = Signing.OtherSecret,
+            ["ADMIN_API_KEY"] = ApiKey,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? []) _settings[k] = v;
+    }
+
+    public string DataDir { get; }
+
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (ConfigureTestServices is { } configure) builder.ConfigureServices(configure);
+    }
+
+    public HttpClient ApiClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _ownDir?.Dispose();
+    }
+}

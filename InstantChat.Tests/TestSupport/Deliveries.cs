@@ -1,0 +1,33 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace InstantChat.Tests.TestSupport;
+
+/// <summary>Builds Instagram envelopes for tests that need many distinct updates.</summary>
+public static class Deliveries
+{
+    public const string Account = "17841400000000001";
+
+    public static JsonObject Message(string mid, string text, string sender = "900000001", long timestampMs = 1_764_000_000_000) => new()
+    {
+        ["sender"] = new JsonObject { ["id"] = sender },
+        ["recipient"] = new JsonObject { ["id"] = Account },
+        ["timestamp"] = timestampMs,
+        ["message"] = new JsonObject { ["mid"] = mid, ["text"] = text },
+    };
+
+    public static byte[] Envelope(params JsonObject[] messaging) => Envelope(Account, messaging);
+
+    public static byte[] Envelope(string account, params JsonObject[] messaging)
+    {
+        var items = new JsonArray();
+        foreach (var m in messaging) items.Add(m.DeepClone());
+        var root = new JsonObject
+        {
+            ["object"] = "instagram",
+            ["entry"] = new JsonArray(new JsonObject { ["id"] = account, ["time"] = 1_764_000_000, ["messaging"] = items }),
+        };
+        return Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using InstantChat.Core.Webhooks;
+
+namespace InstantChat.Web.Endpoints;
+
+/// <summary>SPEC's WebhookEvent as the API and hub return it; <c>payload</c> is JSON, not a string.</summary>
+public sealed record EventDto(
+    string EventId,
+    string EventType,
+    string? AccountId,
+    string? SenderId,
+    string? RecipientId,
+    DateTimeOffset Timestamp,
+    DateTimeOffset ReceivedAt,
+    JsonElement? Payload,
+    EventContent Content,
+    UserInfo UserInfo,
+    ProcessingStatus ProcessedStatus,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset? ProcessedAt,
+    double? ProcessingMs,
+    string DeduplicationKey,
+    string DeliveryId)
+{
+    public static EventDto From(WebhookEvent e) => new(
+        e.EventId, e.EventType, e.AccountId, e.SenderId, e.RecipientId, e.Timestamp, e.ReceivedAt,
+        ParsePayload(e.Payload), e.Content, e.UserInfo, e.ProcessedStatus, e.Attempts, e.LastError,
+        e.ProcessedAt, e.ProcessingMs, e.DeduplicationKey, e.DeliveryId);
+
+    static JsonElement? ParsePayload(string? payload)
+    {
+        if (payload is null) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(payload);
+        }
+    }
+}
+
+public sealed record EventListDto(IReadOnlyList<EventDto> Items, string? NextCursor);
+
+/// <summary>A delivery's metadata; its exact bytes are at <c>/api/webhooks/deliveries/{id}/body</c>.</summary>
+public sealed record DeliveryDto(string DeliveryId, DateTimeOffset ReceivedAt, int Size, int EventCount, int DuplicateCount, string? ContentType)
+{
+    public static DeliveryDto From(DeliveryRecord d) => new(d.DeliveryId, d.ReceivedAt, d.Size, d.EventCount, d.DuplicateCount, d.ContentType);
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using InstantChat.Core.Signatures;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace InstantChat.Web.Endpoints;
+
+/// <summary>Meta's side: GET verification and signed POST deliveries. Public; the signature is the gate.</summary>
+public static partial class WebhookEndpoints
+{
+    const int MaxChallengeLength = 1_000;
+
+    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/webhooks/instagram").AllowAnonymous().WithTags("Webhook");
+        group.MapGet("", Verify);
+        group.MapPost("", ReceiveAsync);
+        return app;
+    }
+
+    static Results<ContentHttpResult, ProblemHttpResult> Verify(
+        [FromQuery(Name = "hub.mode")] string? mode,
+        [FromQuery(Name = "hub.verify_token")] string? token,
+        [FromQuery(Name = "hub.challenge")] string? challenge,
+        IOptions<WebhookOptions> options)
+    {
+        var ok = mode == "subscribe"
+            && challenge is { Length: > 0 and <= MaxChallengeLength }
+            && Secrets.FixedTimeEquals(token, options.Value.VerifyToken);
+        return ok
+            ? TypedResults.Text(challenge, "text/plain")
+            : TypedResults.Problem(statusCode: 403, title: "Verification refused",
+                detail: "hub.mode must be subscribe, hub.verify_token must match META_VERIFY_TOKEN, and hub.challenge must be present.");
+    }
+
+    static async Task<Results<Ok<DeliveryAccepted>, ProblemHttpResult>> ReceiveAsync(
+        HttpContext http, SignatureVerifier verifier, WebhookIngestor ingestor, IOptions<WebhookOptions> options,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(WebhookEndpoints));
+        var started = Stopwatch.GetTimestamp();
+        var header = http.Request.Headers[SignatureVerifier.HeaderName].ToString();
+        var check = verifier.CheckHeader(header);
+        if (check is not (SignatureCheck.Valid or SignatureCheck.AllowedUnsigned))
+            return Refused(logger, check, started);
+
+        var limit = options.Value.MaxBodyBytes;
+        if (http.Request.ContentLength > limit) return TooLarge(logger, http.Request.ContentLength.Value, limit, started);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = limit + 1L; // our own read enforces the limit with a clear 413
+
+        PooledBody? read;
+        try
+        {
+            read = await PooledBody.ReadAsync(http.Request, limit, cancellationToken);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Truncated or malformed framing (or Kestrel's own size limit): the client's fault, not ours.
+            return TypedResults.Problem(statusCode: ex.StatusCode, title: "Unreadable body", detail: ex.Message);
+        }
+        using var body = read;
+        if (body is null) return TooLarge(logger, null, limit, started);
+        if (check == SignatureCheck.Valid && (check = verifier.Verify(body.Memory.Span, header)) != SignatureCheck.Valid)
+            return Refused(logger, check, started);
+
+        try
+        {
+            var outcome = await ingestor.IngestAsync(body.Memory, http.Request.ContentType, cancellationToken);
+            LogAccepted(logger, outcome.DeliveryId, body.Memory.Length, outcome.Events, outcome.Duplicates, Elapsed(started));
+            return TypedResults.Ok(new DeliveryAccepted(outcome.DeliveryId, outcome.Events, outcome.Duplicates));
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogUnavailable(logger, body.Memory.Length, Elapsed(started), ex.Message);
+            // Meta retries anything but a 200, so nothing is lost by refusing what we could not store.
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: 503, title: "Store unavailable", detail: "The delivery was not stored; retry later.");
+        }
+    }
+
+    static ProblemHttpResult Refused(ILogger logger, SignatureCheck check, long started)
+    {
+        LogRefused(logger, check, Elapsed(started));
+        var detail = check switch
+        {
+            SignatureCheck.NoSecret => "No app secret is configured (INSTAGRAM_APP_SECRET or META_APP_SECRET); every delivery is refused.",
+            SignatureCheck.Missing => "The X-Hub-Signature-256 header is missing.",
+            SignatureCheck.Malformed => "The X-Hub-Signature-256 header must be sha256= followed by 64 hex digits.",
+            _ => "The X-Hub-Signature-256 signature does not match the body.",
+        };
+        return TypedResults.Problem(statusCode: 401, title: "Invalid signature", detail: detail);
+    }
+
+    static ProblemHttpResult TooLarge(ILogger logger, long? size, int limit, long started)
+    {
+        LogTooLarge(logger, size, limit, Elapsed(started));
+        return TypedResults.Problem(statusCode: 413, title: "Body too large", detail: $"The body exceeds {limit} bytes (WEBHOOK_MAX_BODY_BYTES).");
+    }
+
+    static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    [LoggerMessage(LogLevel.Information, "Delivery {DeliveryId} accepted: {Size} bytes, {Events} events, {Duplicates} duplicates in {Ms:0.0} ms")]
+    static partial void LogAccepted(ILogger logger, string deliveryId, int size, int events, int duplicates, double ms);
+
+    [LoggerMessage(LogLevel.Warning, "Delivery refused: signature {Check} in {Ms:0.0} ms")]
+    static partial void LogRefused(ILogger logger, SignatureCheck check, double ms);
+
+    [LoggerMessage(LogLevel.Warning, "Delivery refused: body of {Size} bytes over the limit of {Limit} in {Ms:0.0} ms")]
+    static partial void LogTooLarge(ILogger logger, long? size, int limit, double ms);
+
+    [LoggerMessage(LogLevel.Error, "Delivery not stored ({Size} bytes, {Ms:0.0} ms): store unavailable: {Error}")]
+    static partial void LogUnavailable(ILogger logger, int size, double ms, string error);
+}
+
+public sealed record DeliveryAccepted(string DeliveryId, int Events, int Duplicates);

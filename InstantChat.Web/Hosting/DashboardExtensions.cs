@@ -1,0 +1,21 @@
+using MudBlazor.Services;
+
+namespace InstantChat.Web.Hosting;
+
+public static class DashboardExtensions
+{
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return services;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        return app;
+    }
+}
