@@ -20,18 +20,24 @@ public static class EventIds
         var ms = at.ToUnixTimeMilliseconds();
         lock (Gate)
         {
-            // Monotonic within one process: same millisecond → increment the random part.
-            if (ms <= _lastMs)
+            // Monotonic within one millisecond of one process: the random part is incremented.
+            // An earlier instant (a clock step back, a back-dated event) gets fresh randomness and
+            // sorts by its own time; state only follows the newest millisecond.
+            if (ms == _lastMs)
             {
-                ms = _lastMs;
                 Increment(LastRandom);
+                LastRandom.CopyTo(bytes[6..]);
             }
-            else
+            else if (ms > _lastMs)
             {
                 _lastMs = ms;
                 RandomNumberGenerator.Fill(LastRandom);
+                LastRandom.CopyTo(bytes[6..]);
             }
-            LastRandom.CopyTo(bytes[6..]);
+            else
+            {
+                RandomNumberGenerator.Fill(bytes[6..]);
+            }
         }
         WriteTime(bytes, ms);
         return Encode(bytes);

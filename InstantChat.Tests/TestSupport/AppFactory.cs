@@ -24,6 +24,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["META_APP_SECRET"] = Signing.OtherSecret,
             ["ADMIN_API_KEY"] = ApiKey,
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Warning",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
     }
