@@ -1,0 +1,26 @@
+using InstantChat.Tests.TestSupport;
+
+namespace InstantChat.Tests.Web;
+
+public sealed class StartupConfigurationTests
+{
+    [Theory]
+    [InlineData("WEBHOOK_BATCH_SIZE", "-1")]
+    [InlineData("WEBHOOK_BATCH_SIZE", "abc")]
+    [InlineData("WEBHOOK_RETRY_ATTEMPTS", "0")]
+    [InlineData("WEBHOOK_RETRY_DELAY", "-5")]
+    [InlineData("WEBHOOK_MAX_BODY_BYTES", "1024")]
+    [InlineData("WEBHOOK_ALLOW_UNSIGNED", "maybe")]
+    public async Task Start_InvalidVariable_ExitsWithOneLineNamingIt(string variable, string value)
+    {
+        using var dir = new TempDir();
+        await using var web = WebProcess.Start(new Dictionary<string, string> { ["DATA_DIR"] = dir.Path, [variable] = value });
+
+        var exitCode = await web.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(web.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Invalid configuration:", line);
+        Assert.Contains(variable, line);
+    }
+}
