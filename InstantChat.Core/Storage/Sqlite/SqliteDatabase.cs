@@ -27,7 +27,7 @@ public sealed class SqliteDatabase
         connection.Open();
         // FULL: with WAL, every commit is fsynced, so an acknowledged delivery survives a power cut.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
         pragma.ExecuteNonQuery();
         return connection;
     }

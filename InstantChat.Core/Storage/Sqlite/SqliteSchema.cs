@@ -43,6 +43,5 @@ static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_events_status ON events(status, event_id);
         CREATE INDEX IF NOT EXISTS ix_events_account ON events(account_id, event_id);
         CREATE INDEX IF NOT EXISTS ix_events_sender ON events(sender_id, event_id);
-        CREATE INDEX IF NOT EXISTS ix_events_delivery ON events(delivery_id);
         """;
 }
