@@ -1,4 +1,8 @@
+using InstantChat.Core.Comments;
+using InstantChat.Core.Conversations;
+using InstantChat.Core.Notifications;
 using InstantChat.Core.Parsing;
+using InstantChat.Core.Processing;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
@@ -22,6 +26,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WebhookIngestor>();
         services.AddSingleton<IngestWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        services.AddSingleton<IEventFeed, InProcessEventFeed>();
+        services.AddSingleton<QueueSignal>();
+        services.AddSingleton<HandlerRegistry>();
+        services.AddSingleton<IEventHandler, ConversationHandlers>();
+        services.AddSingleton<IEventHandler, CommentHandlers>();
+        services.AddSingleton<IEventHandler, ReparseHandler>();
+        services.AddSingleton<QueueWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
         return services;
     }
 
@@ -41,6 +53,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SqliteIngestStore>();
         services.AddSingleton<IIngestStore>(sp => sp.GetRequiredService<SqliteIngestStore>());
         services.AddSingleton<IEventStore, SqliteEventStore>();
+        services.AddSingleton<IQueueStore, SqliteQueueStore>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<ICommentStore, SqliteCommentStore>();
         // Registered before the writer's hosted service is started: hosted services start in order.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
         return services;

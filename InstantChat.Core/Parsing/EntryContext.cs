@@ -28,6 +28,7 @@ sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string?
         UserInfo = userInfo ?? UserInfo.Empty,
         DeduplicationKey = deduplicationKey,
         DeliveryId = DeliveryId,
+        NextAttemptAt = ReceivedAt,
     };
 
     /// <summary>

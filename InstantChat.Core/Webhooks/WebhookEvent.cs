@@ -19,6 +19,8 @@ public sealed record WebhookEvent
     public string? LastError { get; init; }
     public DateTimeOffset? ProcessedAt { get; init; }
     public double? ProcessingMs { get; init; }
+    /// <summary>When a pending event is due; a retry after a failure is scheduled in the future.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
     public required string DeduplicationKey { get; init; }
     public required string DeliveryId { get; init; }
 }

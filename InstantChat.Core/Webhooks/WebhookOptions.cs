@@ -36,6 +36,25 @@ public sealed class WebhookOptions
     [Range(1, 3_600_000, ErrorMessage = "WEBHOOK_RETRY_DELAY must be between {1} and {2} milliseconds.")]
     public int RetryDelayMs { get; init; } = 5_000;
 
+    /// <summary>False: this host only ingests and serves; other hosts on the same store process.</summary>
+    [ConfigurationKeyName("WEBHOOK_WORKER_ENABLED")]
+    public bool WorkerEnabled { get; init; } = true;
+
+    /// <summary>Events one host processes at the same time.</summary>
+    [ConfigurationKeyName("WEBHOOK_WORKER_PARALLELISM")]
+    [Range(1, 64, ErrorMessage = "WEBHOOK_WORKER_PARALLELISM must be between {1} and {2}.")]
+    public int WorkerParallelism { get; init; } = 4;
+
+    /// <summary>How long a claim is held; a worker that dies loses its events back to the queue after this.</summary>
+    [ConfigurationKeyName("WEBHOOK_LEASE_SECONDS")]
+    [Range(5, 3_600, ErrorMessage = "WEBHOOK_LEASE_SECONDS must be between {1} and {2}.")]
+    public int LeaseSeconds { get; init; } = 60;
+
+    /// <summary>The safety-net poll of the queue; new events wake the worker at once.</summary>
+    [ConfigurationKeyName("WEBHOOK_POLL_INTERVAL_MS")]
+    [Range(10, 60_000, ErrorMessage = "WEBHOOK_POLL_INTERVAL_MS must be between {1} and {2}.")]
+    public int PollIntervalMs { get; init; } = 1_000;
+
     /// <summary>Largest accepted POST body. Meta batches up to 1,000 updates; 10 MiB is the floor.</summary>
     [ConfigurationKeyName("WEBHOOK_MAX_BODY_BYTES")]
     [Range(MinBodyLimit, 256 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_BODY_BYTES must be between {1} and {2} bytes.")]

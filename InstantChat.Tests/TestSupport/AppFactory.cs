@@ -31,6 +31,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public string DataDir { get; }
 
+    /// <summary>Settings for a host that only ingests and serves: statuses stay as stored.</summary>
+    public static Dictionary<string, string?> IngestOnly => new() { ["WEBHOOK_WORKER_ENABLED"] = "false" };
+
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

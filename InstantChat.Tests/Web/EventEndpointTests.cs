@@ -6,7 +6,7 @@ namespace InstantChat.Tests.Web;
 
 public sealed class EventEndpointTests : IDisposable
 {
-    readonly AppFactory _app = new();
+    readonly AppFactory _app = new(AppFactory.IngestOnly);
     public void Dispose() => _app.Dispose();
 
     async Task PostAsync(params (string Mid, string Text, string Sender)[] messages)

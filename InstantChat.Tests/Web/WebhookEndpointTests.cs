@@ -8,7 +8,7 @@ namespace InstantChat.Tests.Web;
 
 public sealed class WebhookEndpointTests : IDisposable
 {
-    readonly AppFactory _app = new();
+    readonly AppFactory _app = new(AppFactory.IngestOnly);
     public void Dispose() => _app.Dispose();
 
     static byte[] OneMessage(string mid = "m1") => Deliveries.Envelope(Deliveries.Message(mid, "hello"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InstantChat.Core.Storage;
 using InstantChat.Core.Webhooks;
 
 namespace InstantChat.Web.Endpoints;
@@ -21,12 +22,13 @@ public sealed record EventDto(
     DateTimeOffset? ProcessedAt,
     double? ProcessingMs,
     string DeduplicationKey,
-    string DeliveryId)
+    string DeliveryId,
+    DateTimeOffset? NextAttemptAt)
 {
     public static EventDto From(WebhookEvent e) => new(
         e.EventId, e.EventType, e.AccountId, e.SenderId, e.RecipientId, e.Timestamp, e.ReceivedAt,
         ParsePayload(e.Payload), e.Content, e.UserInfo, e.ProcessedStatus, e.Attempts, e.LastError,
-        e.ProcessedAt, e.ProcessingMs, e.DeduplicationKey, e.DeliveryId);
+        e.ProcessedAt, e.ProcessingMs, e.DeduplicationKey, e.DeliveryId, e.NextAttemptAt);
 
     static JsonElement? ParsePayload(string? payload)
     {
@@ -50,3 +52,5 @@ public sealed record DeliveryDto(string DeliveryId, DateTimeOffset ReceivedAt, i
 {
     public static DeliveryDto From(DeliveryRecord d) => new(d.DeliveryId, d.ReceivedAt, d.Size, d.EventCount, d.DuplicateCount, d.ContentType);
 }
+
+public sealed record AttemptListDto(IReadOnlyList<AttemptRecord> Items);

@@ -11,6 +11,7 @@ public static class EventEndpoints
         var events = app.MapGroup("/api/webhooks/events").RequireAuthorization().WithTags("Events");
         events.MapGet("", ListAsync);
         events.MapGet("/{eventId}", GetAsync);
+        events.MapGet("/{eventId}/attempts", AttemptsAsync);
 
         var deliveries = app.MapGroup("/api/webhooks/deliveries").RequireAuthorization().WithTags("Events");
         deliveries.MapGet("/{deliveryId}", GetDeliveryAsync);
@@ -28,6 +29,12 @@ public static class EventEndpoints
 
     static async Task<Results<Ok<EventDto>, NotFound>> GetAsync(string eventId, IEventStore store, CancellationToken ct) =>
         await store.FindAsync(eventId, ct) is { } e ? TypedResults.Ok(EventDto.From(e)) : TypedResults.NotFound();
+
+    /// <summary>Every processing attempt, including the ones before a manual retry reset the count.</summary>
+    static async Task<Results<Ok<AttemptListDto>, NotFound>> AttemptsAsync(string eventId, IEventStore store, IQueueStore queue, CancellationToken ct) =>
+        await store.FindAsync(eventId, ct) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(new AttemptListDto(await queue.AttemptsAsync(eventId, ct)));
 
     static async Task<Results<Ok<DeliveryDto>, NotFound>> GetDeliveryAsync(string deliveryId, IEventStore store, CancellationToken ct) =>
         await store.FindDeliveryAsync(deliveryId, ct) is { } d ? TypedResults.Ok(DeliveryDto.From(d)) : TypedResults.NotFound();

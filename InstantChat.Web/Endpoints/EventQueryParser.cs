@@ -44,10 +44,7 @@ static class EventQueryParser
             else bad["status"] = ["status must be one of pending, processing, completed, failed, skipped."];
         }
 
-        var limit = EventQuery.DefaultLimit;
-        if (q["limit"].ToString() is { Length: > 0 } l
-            && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > EventQuery.MaxLimit))
-            bad["limit"] = [$"limit must be a whole number from 1 to {EventQuery.MaxLimit}."];
+        var limit = Paging.Limit(q["limit"].ToString(), bad);
 
         var cursor = Text("cursor", EventIds.Length);
         if (q["cursor"].ToString() is { Length: > 0 } c && !EventIds.IsValid(c))

@@ -9,7 +9,7 @@ static class SqliteEventColumns
     public const string Select = """
         event_id, event_type, account_id, sender_id, recipient_id, timestamp, received_at, payload,
         text, media_url, media_type, username, full_name, profile_picture,
-        status, attempts, last_error, processed_at, processing_ms, dedup_key, delivery_id
+        status, attempts, last_error, processed_at, processing_ms, dedup_key, delivery_id, next_attempt_at
         """;
 
     static readonly string[] Names = Select.Split(',', StringSplitOptions.TrimEntries);
@@ -46,6 +46,10 @@ static class SqliteEventColumns
         p["$processing_ms"].Value = e.ProcessingMs is { } ms ? ms : DBNull.Value;
         p["$dedup_key"].Value = e.DeduplicationKey;
         p["$delivery_id"].Value = e.DeliveryId;
+        // A new pending event is due at once; a finished one (unparseable) is not in the queue.
+        p["$next_attempt_at"].Value = e.ProcessedStatus == ProcessingStatus.Pending
+            ? (e.NextAttemptAt ?? e.ReceivedAt).ToUnixTimeMilliseconds()
+            : DBNull.Value;
     }
 
     public static WebhookEvent Read(SqliteDataReader r) => new()
@@ -67,6 +71,7 @@ static class SqliteEventColumns
         ProcessingMs = r.IsDBNull(18) ? null : r.GetDouble(18),
         DeduplicationKey = r.GetString(19),
         DeliveryId = r.GetString(20),
+        NextAttemptAt = r.IsDBNull(21) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(21)),
     };
 
     static object Db(string? value) => (object?)value ?? DBNull.Value;

@@ -36,12 +36,83 @@ static class SqliteSchema
             processed_at    INTEGER,
             processing_ms   REAL,
             next_attempt_at INTEGER,
-            lease_until     INTEGER
+            lease_until     INTEGER,
+            lease_owner     TEXT
         );
+        CREATE TABLE IF NOT EXISTS event_attempts (
+            event_id        TEXT NOT NULL,
+            attempt         INTEGER NOT NULL,
+            started_at      INTEGER NOT NULL,
+            finished_at     INTEGER NOT NULL,
+            outcome         TEXT NOT NULL,
+            error           TEXT,
+            processing_ms   REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_attempts_event ON event_attempts(event_id, started_at);
         CREATE UNIQUE INDEX IF NOT EXISTS ux_events_dedup ON events(dedup_key);
         CREATE INDEX IF NOT EXISTS ix_events_type ON events(event_type, event_id);
         CREATE INDEX IF NOT EXISTS ix_events_status ON events(status, event_id);
         CREATE INDEX IF NOT EXISTS ix_events_account ON events(account_id, event_id);
         CREATE INDEX IF NOT EXISTS ix_events_sender ON events(sender_id, event_id);
+        -- The queue: small partial indexes over the events still in flight.
+        CREATE INDEX IF NOT EXISTS ix_events_due ON events(next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS ix_events_lease ON events(lease_until) WHERE status = 'processing';
+
+        -- Conversations: rows are upserts that commute, so arrival order does not matter.
+        CREATE TABLE IF NOT EXISTS conversations (
+            conversation_id      TEXT NOT NULL PRIMARY KEY,
+            account_id           TEXT NOT NULL,
+            participant_id       TEXT NOT NULL,
+            participant_username TEXT,
+            last_message_text    TEXT,
+            last_message_at      INTEGER NOT NULL DEFAULT 0,
+            last_business_at     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX IF NOT EXISTS ix_conversations_activity ON conversations(last_message_at, conversation_id);
+        CREATE INDEX IF NOT EXISTS ix_conversations_account ON conversations(account_id, last_message_at, conversation_id);
+        CREATE TABLE IF NOT EXISTS thread_messages (
+            account_id      TEXT NOT NULL,
+            mid             TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            has_content     INTEGER NOT NULL DEFAULT 0,
+            from_business   INTEGER NOT NULL DEFAULT 0,
+            text            TEXT,
+            attachments     TEXT,
+            reply_to_mid    TEXT,
+            is_unsupported  INTEGER NOT NULL DEFAULT 0,
+            is_deleted      INTEGER NOT NULL DEFAULT 0,
+            seen_marker     INTEGER NOT NULL DEFAULT 0,
+            postback        TEXT,
+            referral        TEXT,
+            timestamp       INTEGER NOT NULL,
+            PRIMARY KEY (account_id, mid)
+        );
+        CREATE INDEX IF NOT EXISTS ix_thread_messages ON thread_messages(conversation_id, timestamp);
+        CREATE TABLE IF NOT EXISTS reactions (
+            account_id TEXT NOT NULL,
+            mid        TEXT NOT NULL,
+            sender_id  TEXT NOT NULL,
+            action     TEXT NOT NULL,
+            reaction   TEXT,
+            emoji      TEXT,
+            timestamp  INTEGER NOT NULL,
+            PRIMARY KEY (account_id, mid, sender_id)
+        );
+        CREATE TABLE IF NOT EXISTS comments (
+            account_id         TEXT NOT NULL,
+            kind               TEXT NOT NULL,
+            media_id           TEXT NOT NULL,
+            comment_id         TEXT NOT NULL,
+            parent_id          TEXT,
+            media_product_type TEXT,
+            from_id            TEXT,
+            username           TEXT,
+            text               TEXT,
+            timestamp          INTEGER NOT NULL,
+            event_id           TEXT NOT NULL,
+            PRIMARY KEY (account_id, kind, media_id, comment_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_comments_time ON comments(timestamp);
+        CREATE INDEX IF NOT EXISTS ix_comments_media ON comments(account_id, media_id, timestamp);
         """;
 }

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using InstantChat.Core.Parsing;
+using InstantChat.Core.Processing;
+using InstantChat.Core.Webhooks;
+
+namespace InstantChat.Core.Conversations;
+
+/// <summary>
+/// Messages, reactions, read receipts, postbacks and referrals become thread state. Each turns its
+/// event into one commutative upsert, which is what makes them idempotent and order-independent.
+/// </summary>
+public sealed class ConversationHandlers(IConversationStore store) : IEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } =
+    [
+        Webhooks.EventTypes.Messages, Webhooks.EventTypes.MessageReactions, Webhooks.EventTypes.MessagingSeen,
+        Webhooks.EventTypes.MessagingPostbacks, Webhooks.EventTypes.MessagingReferral,
+    ];
+
+    public Task HandleAsync(WebhookEvent e, CancellationToken cancellationToken)
+    {
+        using var doc = JsonDocument.Parse(e.Payload ?? throw new InvalidDataException("the event has no payload"));
+        // Messaging items come bare in messaging[], or as the value of a change (Meta's dashboard test).
+        var item = doc.RootElement.Prop("field") is not null && doc.RootElement.Prop("value") is { } value ? value : doc.RootElement;
+        var account = e.AccountId ?? throw new InvalidDataException("the event has no account id");
+        var sender = e.SenderId ?? throw new InvalidDataException("the event has no sender id");
+
+        return e.EventType switch
+        {
+            Webhooks.EventTypes.Messages => store.ApplyMessageAsync(Message(e, item, account, sender), cancellationToken),
+            Webhooks.EventTypes.MessageReactions => store.ApplyReactionAsync(Reaction(e, item, account, sender), cancellationToken),
+            Webhooks.EventTypes.MessagingSeen => store.ApplyMessageAsync(
+                new MessageWrite(account, Required(item.Prop("read").Prop("mid").Str(), "read.mid"), ConversationIds.For(account, sender), sender, e.Timestamp)
+                { SeenMarker = true }, cancellationToken),
+            Webhooks.EventTypes.MessagingPostbacks => store.ApplyMessageAsync(Postback(e, item, account, sender), cancellationToken),
+            Webhooks.EventTypes.MessagingReferral => store.ApplyMessageAsync(
+                new MessageWrite(account, $"referral:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
+                {
+                    HasContent = true,
+                    Referral = new Referral(item.Prop("referral").Prop("ref").Str(), item.Prop("referral").Prop("source").Str(), item.Prop("referral").Prop("type").Str()),
+                }, cancellationToken),
+            _ => throw new InvalidOperationException($"no conversation rule for {e.EventType}"),
+        };
+    }
+
+    static MessageWrite Message(WebhookEvent e, JsonElement item, string account, string sender)
+    {
+        var m = item.Prop("message");
+        var echo = m.Prop("is_echo").IsTrue();
+        // An echo is the business's own message: the participant is its recipient.
+        var participant = echo ? e.RecipientId ?? throw new InvalidDataException("an echo without recipient") : sender;
+        var write = new MessageWrite(account, Required(m.Prop("mid").Str(), "message.mid"), ConversationIds.For(account, participant), participant, e.Timestamp);
+        if (m.Prop("is_deleted").IsTrue()) return write with { IsDeleted = true };
+
+        var attachments = m.Prop("attachments") is { ValueKind: JsonValueKind.Array } list
+            ? list.EnumerateArray().Select(a => new Attachment(a.Str("type") ?? "unknown", a.Prop("payload").Prop("url").Str())).ToList()
+            : [];
+        var referral = m.Prop("referral");
+        return write with
+        {
+            HasContent = true,
+            FromBusiness = echo,
+            Text = m.Prop("text").Str(),
+            Attachments = attachments,
+            ReplyToMid = m.Prop("reply_to").Prop("mid").Str(),
+            IsUnsupported = m.Prop("is_unsupported").IsTrue(),
+            Referral = referral is null ? null : new Referral(referral.Prop("ref").Str(), referral.Prop("source").Str(), referral.Prop("type").Str()),
+        };
+    }
+
+    static ReactionWrite Reaction(WebhookEvent e, JsonElement item, string account, string sender)
+    {
+        var r = item.Prop("reaction");
+        return new ReactionWrite(account, Required(r.Prop("mid").Str(), "reaction.mid"), sender,
+            r.Prop("action").Str() == "unreact" ? "unreact" : "react", r.Prop("reaction").Str(), r.Prop("emoji").Str(), e.Timestamp);
+    }
+
+    static MessageWrite Postback(WebhookEvent e, JsonElement item, string account, string sender)
+    {
+        var p = item.Prop("postback");
+        return new MessageWrite(account, p.Prop("mid").Str() ?? $"postback:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
+        {
+            HasContent = true,
+            Text = p.Prop("title").Str(),
+            Postback = new Postback(p.Prop("title").Str(), p.Prop("payload").Str()),
+        };
+    }
+
+    static string Required(string? value, string field) =>
+        string.IsNullOrEmpty(value) ? throw new InvalidDataException($"{field} is missing") : value;
+}

@@ -1,0 +1,58 @@
+using InstantChat.Core.Webhooks;
+
+namespace InstantChat.Core.Storage;
+
+/// <summary>
+/// The queue is the events table: a claim is an atomic status change with a lease, so several
+/// workers (and several hosts on one database) never hold the same event, and a dead worker's
+/// events come back when its lease expires.
+/// </summary>
+public interface IQueueStore
+{
+    /// <summary>
+    /// Atomically takes up to <paramref name="max"/> events that are due (pending with
+    /// nextAttemptAt ≤ now, or processing with an expired lease): marks them processing, leased to
+    /// <paramref name="owner"/> until now + lease, and counts the attempt.
+    /// </summary>
+    Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the outcome of attempts in one commit. An outcome whose lease was lost (another
+    /// worker reclaimed the event) is ignored; the returned events are the ones written.
+    /// </summary>
+    Task<IReadOnlyList<WebhookEvent>> CompleteAsync(IReadOnlyList<AttemptOutcome> outcomes, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Puts a finished event back in the queue, due now. Fails with a conflict while it is pending or processing.</summary>
+    Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Puts every finished event matching the filter back in the queue; returns how many.</summary>
+    Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Events waiting or being processed.</summary>
+    Task<long> QueueLengthAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds events that did not come with a new delivery (a re-parse of a kept delivery), skipping
+    /// the ones whose deduplication key is stored; returns the ones added.
+    /// </summary>
+    Task<IReadOnlyList<WebhookEvent>> EnqueueAsync(IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken cancellationToken);
+}
+
+/// <summary>How one attempt ended: a final status, or pending again at <paramref name="NextAttemptAt"/>.</summary>
+public sealed record AttemptOutcome(
+    WebhookEvent Event,
+    ProcessingStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    double ProcessingMs,
+    string? Error,
+    DateTimeOffset? NextAttemptAt);
+
+public sealed record AttemptRecord(int Attempt, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, ProcessingStatus Outcome, string? Error, double ProcessingMs);
+
+public enum RequeueResult { Queued, NotFound, Conflict }
+
+/// <summary>Which finished events a bulk retry puts back; status defaults to failed.</summary>
+public sealed record RequeueFilter(ProcessingStatus? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To);

@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using InstantChat.Core.Conversations;
+using Microsoft.Data.Sqlite;
+
+namespace InstantChat.Core.Storage.Sqlite;
+
+public sealed class SqliteConversationStore(SqliteDatabase database) : IConversationStore
+{
+    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) => SqliteWrites.RunAsync(database, (connection, tx) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        // Content fields take the message's own values once it arrives; marks (deleted, seen,
+        // unsupported) only ever switch on. Both orders of arrival end in the same row.
+        command.CommandText = """
+            INSERT INTO conversations (conversation_id, account_id, participant_id) VALUES ($conversation, $account, $participant)
+            ON CONFLICT(conversation_id) DO NOTHING;
+            INSERT INTO thread_messages (account_id, mid, conversation_id, has_content, from_business, text, attachments,
+                reply_to_mid, is_unsupported, is_deleted, seen_marker, postback, referral, timestamp)
+            VALUES ($account, $mid, $conversation, $content, $business, $text, $attachments, $replyTo, $unsupported,
+                $deleted, $seen, $postback, $referral, $timestamp)
+            ON CONFLICT(account_id, mid) DO UPDATE SET
+                from_business = CASE WHEN excluded.has_content = 1 THEN excluded.from_business ELSE from_business END,
+                text = CASE WHEN excluded.has_content = 1 THEN excluded.text ELSE text END,
+                attachments = CASE WHEN excluded.has_content = 1 THEN excluded.attachments ELSE attachments END,
+                reply_to_mid = coalesce(excluded.reply_to_mid, reply_to_mid),
+                timestamp = CASE WHEN excluded.has_content = 1 THEN excluded.timestamp ELSE timestamp END,
+                has_content = max(has_content, excluded.has_content),
+                is_unsupported = max(is_unsupported, excluded.is_unsupported),
+                is_deleted = max(is_deleted, excluded.is_deleted),
+                seen_marker = max(seen_marker, excluded.seen_marker),
+                postback = coalesce(excluded.postback, postback),
+                referral = coalesce(excluded.referral, referral);
+            UPDATE conversations SET
+                last_message_text = CASE WHEN $timestamp >= last_message_at AND $text IS NOT NULL THEN $text ELSE last_message_text END,
+                last_message_at = max(last_message_at, $timestamp),
+                last_business_at = CASE WHEN $business = 1 THEN max(last_business_at, $timestamp) ELSE last_business_at END
+            WHERE conversation_id = $conversation AND $content = 1;
+            """;
+        var p = command.Parameters;
+        p.AddWithValue("$conversation", w.ConversationId);
+        p.AddWithValue("$account", w.AccountId);
+        p.AddWithValue("$participant", w.ParticipantId);
+        p.AddWithValue("$mid", w.Mid);
+        p.AddWithValue("$content", w.HasContent ? 1 : 0);
+        p.AddWithValue("$business", w.FromBusiness ? 1 : 0);
+        p.AddWithValue("$text", Db(w.Text));
+        p.AddWithValue("$attachments", w.Attachments is { Count: > 0 } a ? JsonSerializer.Serialize(a) : DBNull.Value);
+        p.AddWithValue("$replyTo", Db(w.ReplyToMid));
+        p.AddWithValue("$unsupported", w.IsUnsupported ? 1 : 0);
+        p.AddWithValue("$deleted", w.IsDeleted ? 1 : 0);
+        p.AddWithValue("$seen", w.SeenMarker ? 1 : 0);
+        p.AddWithValue("$postback", w.Postback is { } pb ? JsonSerializer.Serialize(pb) : DBNull.Value);
+        p.AddWithValue("$referral", w.Referral is { } rf ? JsonSerializer.Serialize(rf) : DBNull.Value);
+        p.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+        return 0;
+    }, cancellationToken);
+
+    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => SqliteWrites.RunAsync(database, (connection, tx) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        // The newest action per (message, sender) wins; on a tie an unreact wins, so order never matters.
+        command.CommandText = """
+            INSERT INTO reactions (account_id, mid, sender_id, action, reaction, emoji, timestamp)
+            VALUES ($account, $mid, $sender, $action, $reaction, $emoji, $timestamp)
+            ON CONFLICT(account_id, mid, sender_id) DO UPDATE SET
+                action = excluded.action, reaction = excluded.reaction, emoji = excluded.emoji, timestamp = excluded.timestamp
+            WHERE excluded.timestamp > reactions.timestamp
+               OR (excluded.timestamp = reactions.timestamp AND excluded.action = 'unreact')
+            """;
+        command.Parameters.AddWithValue("$account", w.AccountId);
+        command.Parameters.AddWithValue("$mid", w.Mid);
+        command.Parameters.AddWithValue("$sender", w.SenderId);
+        command.Parameters.AddWithValue("$action", w.Action);
+        command.Parameters.AddWithValue("$reaction", Db(w.Reaction));
+        command.Parameters.AddWithValue("$emoji", Db(w.Emoji));
+        command.Parameters.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+        return 0;
+    }, cancellationToken);
+
+    public async Task<ConversationPage> ListAsync(string? accountId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (accountId is not null) { where.Add("account_id = $account"); command.Parameters.AddWithValue("$account", accountId); }
+        if (ConversationCursor.TryDecode(cursor, out var at, out var id))
+        {
+            where.Add("(last_message_at < $at OR (last_message_at = $at AND conversation_id < $id))");
+            command.Parameters.AddWithValue("$at", at);
+            command.Parameters.AddWithValue("$id", id);
+        }
+        command.CommandText = $"""
+            SELECT {ConversationSql.Columns} FROM conversations c
+            {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+            ORDER BY last_message_at DESC, conversation_id DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var items = await ConversationSql.ReadAsync(command, cancellationToken);
+        if (items.Count <= limit) return new ConversationPage(items, null);
+        items.RemoveAt(items.Count - 1);
+        var last = items[^1];
+        return new ConversationPage(items, ConversationCursor.Encode(last.LastMessageAt?.ToUnixTimeMilliseconds() ?? 0, last.ConversationId));
+    }
+
+    public async Task<Conversation?> FindAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ConversationSql.Columns} FROM conversations c WHERE conversation_id = $id";
+        command.Parameters.AddWithValue("$id", conversationId);
+        return (await ConversationSql.ReadAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public Task<IReadOnlyList<ThreadMessage>> MessagesAsync(string conversationId, CancellationToken cancellationToken) =>
+        SqliteThreadReader.ReadAsync(database, conversationId, cancellationToken);
+
+    static object Db(string? value) => (object?)value ?? DBNull.Value;
+}
+
+/// <summary>An opaque keyset cursor over (last activity, conversation id).</summary>
+public static class ConversationCursor
+{
+    public static string Encode(long at, string id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static bool TryDecode(string? cursor, out long at, out string id)
+    {
+        (at, id) = (0, "");
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 600) return false;
+        try
+        {
+            var b64 = cursor.Replace('-', '+').Replace('_', '/');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=')));
+            var bar = text.IndexOf('|');
+            if (bar <= 0 || !long.TryParse(text[..bar], out at)) return false;
+            id = text[(bar + 1)..];
+            return id.Length > 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
