@@ -1,3 +1,5 @@
+using InstantChat.Core.Comments;
+using InstantChat.Core.Conversations;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Tests.TestSupport;
@@ -5,20 +7,24 @@ using Microsoft.Extensions.Options;
 
 namespace InstantChat.Tests.Storage;
 
-public sealed class SqliteEventStoreTests : EventStoreContract
+public sealed class SqliteStoreTests : StoreContract
 {
     readonly TempDir _dir = new();
     SqliteIngestStore _ingest = null!;
     SqliteEventStore _events = null!;
+    SqliteDatabase _database = null!;
 
     protected override IIngestStore Ingest => _ingest;
     protected override IEventStore Events => _events;
+    protected override IQueueStore Queue => new SqliteQueueStore(_database);
+    protected override IConversationStore Conversations => new SqliteConversationStore(_database);
+    protected override ICommentStore Comments => new SqliteCommentStore(_database);
 
     public override ValueTask InitializeAsync()
     {
         var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
         database.Initialize();
-        (_ingest, _events) = (new SqliteIngestStore(database), new SqliteEventStore(database));
+        (_database, _ingest, _events) = (database, new SqliteIngestStore(database), new SqliteEventStore(database));
         return ValueTask.CompletedTask;
     }
 

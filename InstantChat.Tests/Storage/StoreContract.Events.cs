@@ -1,4 +1,6 @@
 using System.Text;
+using InstantChat.Core.Comments;
+using InstantChat.Core.Conversations;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Webhooks;
@@ -7,15 +9,18 @@ using InstantChat.Tests.TestSupport;
 namespace InstantChat.Tests.Storage;
 
 /// <summary>What every store must do; each store runs it through a subclass that supplies a real instance.</summary>
-public abstract class EventStoreContract : IAsyncLifetime
+public abstract partial class StoreContract : IAsyncLifetime
 {
     protected abstract IIngestStore Ingest { get; }
     protected abstract IEventStore Events { get; }
+    protected abstract IQueueStore Queue { get; }
+    protected abstract IConversationStore Conversations { get; }
+    protected abstract ICommentStore Comments { get; }
     public abstract ValueTask InitializeAsync();
     public abstract ValueTask DisposeAsync();
 
     readonly InstagramParser _parser = new();
-    static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
 
     protected IngestBatch Batch(byte[] body, DateTimeOffset? at = null)
     {
@@ -27,7 +32,7 @@ public abstract class EventStoreContract : IAsyncLifetime
     protected async Task<CommitResult> CommitAsync(byte[] body, DateTimeOffset? at = null) =>
         (await Ingest.CommitAsync([Batch(body, at)], CancellationToken.None))[0];
 
-    async Task<List<WebhookEvent>> AllAsync(EventQuery? query = null)
+    protected async Task<List<WebhookEvent>> AllAsync(EventQuery? query = null)
     {
         var all = new List<WebhookEvent>();
         var q = query ?? new EventQuery(Limit: 500);
