@@ -50,8 +50,8 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IStoreInitializer, SqliteStoreInitializer>();
-        services.AddSingleton<SqliteIngestStore>();
-        services.AddSingleton<IIngestStore>(sp => sp.GetRequiredService<SqliteIngestStore>());
+        services.AddSingleton<SqliteWriter>();
+        services.AddSingleton<IIngestStore, SqliteIngestStore>();
         services.AddSingleton<IEventStore, SqliteEventStore>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();

@@ -107,8 +107,8 @@ public sealed partial class QueueWorker(
 
     static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-    [LoggerMessage(LogLevel.Warning, "Event {EventId} ({EventType}) attempt {Attempt} failed, {Next}: {Error}")]
-    partial void LogAttemptFailed(string eventId, string eventType, int attempt, string next, string error);
+    [LoggerMessage(LogLevel.Warning, "Event {WebhookEventId} ({EventType}) attempt {Attempt} failed, {Next}: {Error}")]
+    partial void LogAttemptFailed(string webhookEventId, string eventType, int attempt, string next, string error);
 
     [LoggerMessage(LogLevel.Error, "Queue drain failed: {ErrorType} {Error}")]
     partial void LogDrainFailed(string errorType, string error);

@@ -14,21 +14,14 @@ namespace InstantChat.Tests.Processing;
 /// <summary>The worker against a real SQLite queue, with handlers that count or fail on demand.</summary>
 public sealed class QueueWorkerTests : IDisposable
 {
-    readonly TempDir _dir = new();
-    readonly SqliteDatabase _database;
+    readonly SqliteStores _stores = new();
     readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     readonly CountingHandler _handler = new();
 
-    public QueueWorkerTests()
-    {
-        _database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
-        _database.Initialize();
-    }
-
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => _stores.Dispose();
 
     QueueWorker Worker(int batchSize = 10) => new(
-        new SqliteQueueStore(_database), new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(),
+        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(),
         Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 }),
         _clock, NullLogger<QueueWorker>.Instance);
 
@@ -38,12 +31,11 @@ public sealed class QueueWorkerTests : IDisposable
         var at = _clock.GetUtcNow();
         var id = EventIds.New(at);
         var events = new Core.Parsing.InstagramParser().Parse(body, id, at);
-        using var ingest = new SqliteIngestStore(_database);
-        await ingest.CommitAsync([new IngestBatch(new Delivery(id, at, "application/json", body), events)], default);
+        await _stores.Ingest.CommitAsync([new IngestBatch(new Delivery(id, at, "application/json", body), events)], default);
         return events.ToList();
     }
 
-    async Task<WebhookEvent> StoredAsync(string eventId) => (await new SqliteEventStore(_database).FindAsync(eventId, default))!;
+    async Task<WebhookEvent> StoredAsync(string eventId) => (await _stores.Events.FindAsync(eventId, default))!;
 
     [Fact]
     public async Task Drain_ParallelWorkers_ProcessEveryEventExactlyOnce()
@@ -55,7 +47,7 @@ public sealed class QueueWorkerTests : IDisposable
 
         Assert.Equal(300, _handler.Seen.Count);
         Assert.All(_handler.Seen.GroupBy(id => id), g => Assert.Single(g));
-        var all = (await new SqliteEventStore(_database).ListAsync(new EventQuery(Limit: 500), default)).Items;
+        var all = (await _stores.Events.ListAsync(new EventQuery(Limit: 500), default)).Items;
         Assert.All(all, e => Assert.Equal((ProcessingStatus.Completed, 1), (e.ProcessedStatus, e.Attempts)));
     }
 
@@ -81,7 +73,7 @@ public sealed class QueueWorkerTests : IDisposable
         Assert.Equal((ProcessingStatus.Failed, 3, "InvalidOperationException: boom"), (final.ProcessedStatus, final.Attempts, final.LastError));
         Assert.NotNull(final.ProcessedAt);
         Assert.Null(final.NextAttemptAt);
-        Assert.Equal(3, (await new SqliteQueueStore(_database).AttemptsAsync(e.EventId, default)).Count);
+        Assert.Equal(3, (await _stores.Queue.AttemptsAsync(e.EventId, default)).Count);
     }
 
     [Fact]
@@ -100,7 +92,7 @@ public sealed class QueueWorkerTests : IDisposable
     public async Task Drain_NoHandlerForTheField_Skips()
     {
         var e = (await IngestAsync(("m1", "ok")))[0];
-        var worker = new QueueWorker(new SqliteQueueStore(_database), new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(),
+        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(),
             Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
 
         await worker.DrainOnceAsync(default);
@@ -116,7 +108,7 @@ public sealed class QueueWorkerTests : IDisposable
         var feed = new InProcessEventFeed();
         var published = new List<WebhookEvent>();
         using var _ = feed.Subscribe((change, events) => { if (change == EventChange.Updated) published.AddRange(events); });
-        var worker = new QueueWorker(new SqliteQueueStore(_database), new HandlerRegistry([_handler]), new QueueSignal(), feed,
+        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed,
             Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
 
         await worker.DrainOnceAsync(default);

@@ -9,38 +9,48 @@ namespace InstantChat.Tests.Storage;
 
 public sealed class SqliteStoreTests : StoreContract
 {
-    readonly TempDir _dir = new();
-    SqliteIngestStore _ingest = null!;
-    SqliteEventStore _events = null!;
-    SqliteDatabase _database = null!;
+    SqliteStores _stores = null!;
 
-    protected override IIngestStore Ingest => _ingest;
-    protected override IEventStore Events => _events;
-    protected override IQueueStore Queue => new SqliteQueueStore(_database);
-    protected override IConversationStore Conversations => new SqliteConversationStore(_database);
-    protected override ICommentStore Comments => new SqliteCommentStore(_database);
+    protected override IIngestStore Ingest => _stores.Ingest;
+    protected override IEventStore Events => _stores.Events;
+    protected override IQueueStore Queue => _stores.Queue;
+    protected override IConversationStore Conversations => _stores.Conversations;
+    protected override ICommentStore Comments => _stores.Comments;
 
     public override ValueTask InitializeAsync()
     {
-        var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
-        database.Initialize();
-        (_database, _ingest, _events) = (database, new SqliteIngestStore(database), new SqliteEventStore(database));
+        _stores = new SqliteStores();
         return ValueTask.CompletedTask;
     }
 
     public override ValueTask DisposeAsync()
     {
-        _ingest.Dispose();
-        _dir.Dispose();
+        _stores.Dispose();
         return ValueTask.CompletedTask;
     }
 
     [Fact]
     public void Initialize_Twice_IsIdempotent()
     {
-        var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
+        var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _stores.DataDir }));
         database.Initialize();
         database.Initialize();
         Assert.True(File.Exists(database.Path));
+    }
+
+    [Fact]
+    public async Task Writer_OneWriteThrows_TheOthersInTheSameCommitSucceed()
+    {
+        var good = Task.WhenAll(Enumerable.Range(0, 20).Select(i => CommitAsync(Deliveries.Envelope(Deliveries.Message($"w{i}", "ok")))));
+        var bad = _stores.Writer.ExecuteAsync<int>(ctx =>
+        {
+            ctx.Command("INSERT INTO deliveries (delivery_id, received_at, size, event_count, duplicate_count, body) VALUES ('x', 0, 0, 0, 0, x'00')").ExecuteNonQuery();
+            throw new InvalidOperationException("this write fails");
+        });
+
+        await good;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal(20, (await AllAsync()).Count);
+        Assert.Null(await Events.FindDeliveryAsync("x", default)); // the failed write's insert was rolled back
     }
 }

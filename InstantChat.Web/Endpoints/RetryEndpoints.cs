@@ -57,8 +57,8 @@ public static partial class RetryEndpoints
         return TypedResults.Accepted("/api/webhooks/events", new BulkRetryAccepted(queued));
     }
 
-    [LoggerMessage(LogLevel.Information, "Retry of event {EventId} by {User}")]
-    static partial void LogRetry(ILogger logger, string? user, string eventId);
+    [LoggerMessage(LogLevel.Information, "Retry of event {WebhookEventId} by {User}")]
+    static partial void LogRetry(ILogger logger, string? user, string webhookEventId);
 
     [LoggerMessage(LogLevel.Information, "Bulk retry by {User}: {Queued} events queued ({Filter})")]
     static partial void LogBulkRetry(ILogger logger, string? user, int queued, string filter);

@@ -2,17 +2,15 @@ using InstantChat.Core.Comments;
 
 namespace InstantChat.Core.Storage.Sqlite;
 
-public sealed class SqliteCommentStore(SqliteDatabase database) : ICommentStore
+public sealed class SqliteCommentStore(SqliteDatabase database, SqliteWriter writer) : ICommentStore
 {
-    public Task RecordAsync(CommentRecord c, CancellationToken cancellationToken) => SqliteWrites.RunAsync(database, (connection, tx) =>
+    public Task RecordAsync(CommentRecord c, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
+        var command = ctx.Command("""
             INSERT INTO comments (account_id, kind, media_id, comment_id, parent_id, media_product_type, from_id, username, text, timestamp, event_id)
             VALUES ($account, $kind, $media, $comment, $parent, $productType, $from, $username, $text, $timestamp, $event)
             ON CONFLICT DO NOTHING
-            """;
+            """);
         var p = command.Parameters;
         p.AddWithValue("$account", c.AccountId);
         p.AddWithValue("$kind", c.Type);

@@ -5,15 +5,13 @@ using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;
 
-public sealed class SqliteConversationStore(SqliteDatabase database) : IConversationStore
+public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWriter writer) : IConversationStore
 {
-    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) => SqliteWrites.RunAsync(database, (connection, tx) =>
+    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
         // Content fields take the message's own values once it arrives; marks (deleted, seen,
         // unsupported) only ever switch on. Both orders of arrival end in the same row.
-        command.CommandText = """
+        var command = ctx.Command("""
             INSERT INTO conversations (conversation_id, account_id, participant_id) VALUES ($conversation, $account, $participant)
             ON CONFLICT(conversation_id) DO NOTHING;
             INSERT INTO thread_messages (account_id, mid, conversation_id, has_content, from_business, text, attachments,
@@ -37,7 +35,7 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
                 last_message_at = max(last_message_at, $timestamp),
                 last_business_at = CASE WHEN $business = 1 THEN max(last_business_at, $timestamp) ELSE last_business_at END
             WHERE conversation_id = $conversation AND $content = 1;
-            """;
+            """);
         var p = command.Parameters;
         p.AddWithValue("$conversation", w.ConversationId);
         p.AddWithValue("$account", w.AccountId);
@@ -58,19 +56,17 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
         return 0;
     }, cancellationToken);
 
-    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => SqliteWrites.RunAsync(database, (connection, tx) =>
+    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
         // The newest action per (message, sender) wins; on a tie an unreact wins, so order never matters.
-        command.CommandText = """
+        var command = ctx.Command("""
             INSERT INTO reactions (account_id, mid, sender_id, action, reaction, emoji, timestamp)
             VALUES ($account, $mid, $sender, $action, $reaction, $emoji, $timestamp)
             ON CONFLICT(account_id, mid, sender_id) DO UPDATE SET
                 action = excluded.action, reaction = excluded.reaction, emoji = excluded.emoji, timestamp = excluded.timestamp
             WHERE excluded.timestamp > reactions.timestamp
                OR (excluded.timestamp = reactions.timestamp AND excluded.action = 'unreact')
-            """;
+            """);
         command.Parameters.AddWithValue("$account", w.AccountId);
         command.Parameters.AddWithValue("$mid", w.Mid);
         command.Parameters.AddWithValue("$sender", w.SenderId);

@@ -17,14 +17,15 @@ static class SqliteEventColumns
     public static readonly string InsertSql =
         $"INSERT INTO events ({Select}) VALUES ({string.Join(", ", Names.Select(n => "$" + n))}) ON CONFLICT(dedup_key) DO NOTHING";
 
-    public static void AddParameters(SqliteCommand command)
-    {
-        foreach (var name in Names) command.Parameters.Add(new SqliteParameter("$" + name, null));
-    }
-
+    /// <summary>Binds every column of <paramref name="e"/> to a command made from <see cref="InsertSql"/>.</summary>
     public static void Bind(SqliteCommand command, WebhookEvent e)
     {
         var p = command.Parameters;
+        if (p.Count != Names.Length)
+        {
+            p.Clear();
+            foreach (var name in Names) p.Add(new SqliteParameter("$" + name, null));
+        }
         p["$event_id"].Value = e.EventId;
         p["$event_type"].Value = e.EventType;
         p["$account_id"].Value = Db(e.AccountId);

@@ -7,17 +7,15 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// The queue over the events table. Every write is one IMMEDIATE transaction, so SQLite's single
 /// writer lock makes a claim atomic across workers of this host.
 /// </summary>
-public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
+public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter writer) : IQueueStore
 {
     const string Finished = "('completed','failed','skipped')";
 
     public Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<WebhookEvent>>((connection, tx) =>
+        writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
             // Expired leases first (a dead worker's events), then due pending ones, each through its partial index.
-            command.CommandText = $"""
+            var command = ctx.Command($"""
                 UPDATE events SET status = 'processing', lease_until = $lease, lease_owner = $owner, attempts = attempts + 1
                 WHERE event_id IN (
                     SELECT event_id FROM (SELECT event_id FROM events WHERE status = 'processing' AND lease_until < $now ORDER BY lease_until LIMIT $max)
@@ -25,7 +23,7 @@ public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
                     SELECT event_id FROM (SELECT event_id FROM events WHERE status = 'pending' AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max)
                     LIMIT $max)
                 RETURNING {SqliteEventColumns.Select}
-                """;
+                """);
             command.Parameters.AddWithValue("$lease", (now + lease).ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -34,27 +32,13 @@ public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<WebhookEvent>> CompleteAsync(IReadOnlyList<AttemptOutcome> outcomes, string owner, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<WebhookEvent>>((connection, tx) =>
+        writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
-            using var update = connection.CreateCommand();
-            update.Transaction = tx;
-            update.CommandText = $"""
-                UPDATE events SET status = $status, last_error = $error, processed_at = $processedAt, processing_ms = $ms,
-                    next_attempt_at = $next, lease_until = NULL, lease_owner = NULL
-                WHERE event_id = $id AND status = 'processing' AND lease_owner = $owner
-                RETURNING {SqliteEventColumns.Select}
-                """;
-            using var history = connection.CreateCommand();
-            history.Transaction = tx;
-            history.CommandText = """
-                INSERT INTO event_attempts (event_id, attempt, started_at, finished_at, outcome, error, processing_ms)
-                VALUES ($id, $attempt, $started, $finished, $outcome, $error, $ms)
-                """;
             var written = new List<WebhookEvent>(outcomes.Count);
             foreach (var o in outcomes)
             {
                 var final = o.Status != ProcessingStatus.Pending;
-                update.Parameters.Clear();
+                var update = ctx.Command(CompleteSql);
                 update.Parameters.AddWithValue("$status", o.Status.ToWire());
                 update.Parameters.AddWithValue("$error", (object?)o.Error ?? DBNull.Value);
                 update.Parameters.AddWithValue("$processedAt", final ? o.FinishedAt.ToUnixTimeMilliseconds() : DBNull.Value);
@@ -65,7 +49,7 @@ public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
                 var rows = ReadAll(update);
                 if (rows.Count == 0) continue; // lease lost: another worker owns this attempt now
                 written.Add(rows[0]);
-                history.Parameters.Clear();
+                var history = ctx.Command(HistorySql);
                 history.Parameters.AddWithValue("$id", o.Event.EventId);
                 history.Parameters.AddWithValue("$attempt", o.Event.Attempts);
                 history.Parameters.AddWithValue("$started", o.StartedAt.ToUnixTimeMilliseconds());
@@ -78,31 +62,43 @@ public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
             return written;
         }, cancellationToken);
 
+    static readonly string CompleteSql = $"""
+                UPDATE events SET status = $status, last_error = $error, processed_at = $processedAt, processing_ms = $ms,
+                    next_attempt_at = $next, lease_until = NULL, lease_owner = NULL
+                WHERE event_id = $id AND status = 'processing' AND lease_owner = $owner
+                RETURNING {SqliteEventColumns.Select}
+                """;
+
+    const string HistorySql = """
+        INSERT INTO event_attempts (event_id, attempt, started_at, finished_at, outcome, error, processing_ms)
+        VALUES ($id, $attempt, $started, $finished, $outcome, $error, $ms)
+        """;
+
     public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync((connection, tx) =>
+        writer.ExecuteAsync(ctx =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = $"{RequeueSql} AND event_id = $id";
+            var command = ctx.Command($"{RequeueSql} AND event_id = $id");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$id", eventId);
             if (command.ExecuteNonQuery() == 1) return RequeueResult.Queued;
-            command.CommandText = "SELECT count(*) FROM events WHERE event_id = $id";
-            return (long)command.ExecuteScalar()! == 0 ? RequeueResult.NotFound : RequeueResult.Conflict;
+            var exists = ctx.Command("SELECT count(*) FROM events WHERE event_id = $id");
+            exists.Parameters.AddWithValue("$id", eventId);
+            return (long)exists.ExecuteScalar()! == 0 ? RequeueResult.NotFound : RequeueResult.Conflict;
         }, cancellationToken);
 
     public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync((connection, tx) =>
+        writer.ExecuteAsync(ctx =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            var sql = $"{RequeueSql} AND status = $status";
+            // Absent filters compare a column with itself, so one prepared statement serves every filter.
+            var command = ctx.Command($"""
+                {RequeueSql} AND status = $status AND ($type IS NULL OR event_type = $type)
+                AND event_id >= $from AND event_id < $to
+                """);
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$status", (filter.Status ?? ProcessingStatus.Failed).ToWire());
-            if (filter.EventType is { } type) { sql += " AND event_type = $type"; command.Parameters.AddWithValue("$type", type); }
-            if (filter.From is { } from) { sql += " AND event_id >= $from"; command.Parameters.AddWithValue("$from", EventIds.MinFor(from)); }
-            if (filter.To is { } to) { sql += " AND event_id < $to"; command.Parameters.AddWithValue("$to", EventIds.MinFor(to.AddMilliseconds(1))); }
-            command.CommandText = sql;
+            command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
+            command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
+            command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -124,15 +120,12 @@ public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
     }
 
     public Task<IReadOnlyList<WebhookEvent>> EnqueueAsync(IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<WebhookEvent>>((connection, tx) =>
+        writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = SqliteEventColumns.InsertSql;
-            SqliteEventColumns.AddParameters(insert);
             var added = new List<WebhookEvent>(events.Count);
             foreach (var e in events)
             {
+                var insert = ctx.Prepared(SqliteEventColumns.InsertSql);
                 SqliteEventColumns.Bind(insert, e);
                 if (insert.ExecuteNonQuery() == 1) added.Add(e);
             }
@@ -157,9 +150,6 @@ public sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
                 r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5)));
         return list;
     }
-
-    Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken) =>
-        SqliteWrites.RunAsync(database, work, cancellationToken);
 
     static List<WebhookEvent> ReadAll(SqliteCommand command)
     {
