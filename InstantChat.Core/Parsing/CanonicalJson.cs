@@ -13,8 +13,16 @@ static class CanonicalJson
     public static string Hash(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-            Write(writer, element);
+        try
+        {
+            using (var writer = new Utf8JsonWriter(buffer))
+                Write(writer, element);
+        }
+        catch (InvalidOperationException)
+        {
+            // Escapes that decode to no valid string (a lone surrogate): the raw text is the best identity left.
+            return Hash(System.Text.Encoding.UTF8.GetBytes(element.GetRawText()));
+        }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan).AsSpan(0, 16));
     }
 

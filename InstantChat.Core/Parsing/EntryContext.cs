@@ -4,7 +4,7 @@ using InstantChat.Core.Webhooks;
 namespace InstantChat.Core.Parsing;
 
 /// <summary>What every update of one <c>entry[]</c> item shares, and the one place events are built.</summary>
-sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string? AccountId, DateTimeOffset? EntryTime)
+sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string? AccountId, DateTimeOffset? EntryTime, EventIds.Sequence Ids)
 {
     public WebhookEvent Create(
         string eventType,
@@ -16,7 +16,7 @@ sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string?
         EventContent? content = null,
         UserInfo? userInfo = null) => new()
     {
-        EventId = EventIds.New(ReceivedAt),
+        EventId = Ids.Next(),
         EventType = eventType,
         AccountId = AccountId,
         SenderId = senderId,
@@ -29,6 +29,15 @@ sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string?
         DeduplicationKey = deduplicationKey,
         DeliveryId = DeliveryId,
         NextAttemptAt = ReceivedAt,
+    };
+
+    /// <summary>An update that cannot be read: kept, under its account, as a failed <c>unknown</c> event.</summary>
+    public WebhookEvent Unreadable(JsonElement update, string why) => Create(
+        EventTypes.Unknown, update, $"{AccountId}:{EventTypes.Unknown}:h:{CanonicalJson.Hash(update)}") with
+    {
+        ProcessedStatus = ProcessingStatus.Failed,
+        LastError = $"unparseable: {why}",
+        NextAttemptAt = null,
     };
 
     /// <summary>

@@ -13,7 +13,10 @@ public sealed class InstagramParser
 
     public IReadOnlyList<WebhookEvent> Parse(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt)
     {
-        if (body.IsEmpty) return [Unparseable(body, deliveryId, receivedAt, "empty body")];
+        var ids = new EventIds.Sequence(receivedAt);
+        if (body.IsEmpty) return [Unparseable(body, deliveryId, receivedAt, ids, "empty body")];
+        // The reader checks structure, not the bytes inside strings: check them once, up front.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) return [Unparseable(body, deliveryId, receivedAt, ids, "the body is not valid UTF-8")];
         JsonDocument doc;
         try
         {
@@ -21,23 +24,23 @@ public sealed class InstagramParser
         }
         catch (JsonException ex)
         {
-            return [Unparseable(body, deliveryId, receivedAt, $"invalid JSON: {ex.Message}")];
+            return [Unparseable(body, deliveryId, receivedAt, ids, $"invalid JSON: {ex.Message}")];
         }
         using (doc)
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                return [Unparseable(body, deliveryId, receivedAt, "not an Instagram envelope: the body is not a JSON object")];
+                return [Unparseable(body, deliveryId, receivedAt, ids, "not an Instagram envelope: the body is not a JSON object")];
             var obj = root.Str("object");
             if (obj is not null && obj != "instagram")
-                return [Unparseable(body, deliveryId, receivedAt, $"not an Instagram envelope: object is \"{Truncate(obj)}\"")];
+                return [Unparseable(body, deliveryId, receivedAt, ids, $"not an Instagram envelope: object is \"{Truncate(obj)}\"")];
             if (root.Prop("entry") is not { ValueKind: JsonValueKind.Array } entries)
-                return [Unparseable(body, deliveryId, receivedAt, "not an Instagram envelope: no \"entry\" array")];
+                return [Unparseable(body, deliveryId, receivedAt, ids, "not an Instagram envelope: no \"entry\" array")];
 
             var events = new List<WebhookEvent>();
             foreach (var entry in entries.EnumerateArray())
-                ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time()), events);
-            return events.Count > 0 ? events : [Unparseable(body, deliveryId, receivedAt, "the delivery holds no updates")];
+                ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time(), ids), events);
+            return events.Count > 0 ? events : [Unparseable(body, deliveryId, receivedAt, ids, "the delivery holds no updates")];
         }
     }
 
@@ -45,11 +48,7 @@ public sealed class InstagramParser
     {
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            events.Add(ctx.Create(EventTypes.Unknown, entry, ctx.Key(EventTypes.Unknown, entry)) with
-            {
-                ProcessedStatus = ProcessingStatus.Failed,
-                LastError = "unparseable: an entry is not a JSON object",
-            });
+            events.Add(ctx.Unreadable(entry, "an entry is not a JSON object"));
             return;
         }
         foreach (var property in entry.EnumerateObject())
@@ -57,21 +56,29 @@ public sealed class InstagramParser
             if (property.Value.ValueKind != JsonValueKind.Array) continue; // id, time
             foreach (var item in property.Value.EnumerateArray())
             {
-                events.Add(property.Name switch
+                try
                 {
-                    "messaging" => MessagingParser.Parse(item, item, ctx),
-                    "changes" => ChangeParser.Parse(item, ctx),
-                    // standby and any future array: kept under its own name, never dropped.
-                    var name when EventTypes.IsWellFormed(name) => ctx.Create(name, item, ctx.Key(name, item)),
-                    _ => ctx.Create("unknown_array", item, ctx.Key("unknown_array", item)),
-                });
+                    events.Add(property.Name switch
+                    {
+                        "messaging" => MessagingParser.Parse(item, item, ctx),
+                        "changes" => ChangeParser.Parse(item, ctx),
+                        // standby and any future array: kept under its own name, never dropped.
+                        var name when EventTypes.IsWellFormed(name) => ctx.Create(name, item, ctx.Key(name, item)),
+                        _ => ctx.Create("unknown_array", item, ctx.Key("unknown_array", item)),
+                    });
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+                {
+                    // One odd update must not cost the delivery its other updates, nor its 200.
+                    events.Add(ctx.Unreadable(item, $"{ex.GetType().Name}: {ex.Message}"));
+                }
             }
         }
     }
 
-    static WebhookEvent Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, string why) => new()
+    static WebhookEvent Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence ids, string why) => new()
     {
-        EventId = EventIds.New(receivedAt),
+        EventId = ids.Next(),
         EventType = EventTypes.Unknown,
         Timestamp = receivedAt,
         ReceivedAt = receivedAt,

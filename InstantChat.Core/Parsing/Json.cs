@@ -14,7 +14,7 @@ static class Json
     /// <summary>A string, or a number written as text (Meta's ids are strings but tests send numbers).</summary>
     public static string? Str(this JsonElement? e) => e switch
     {
-        { ValueKind: JsonValueKind.String } s => s.GetString(),
+        { ValueKind: JsonValueKind.String } s => SafeString(s),
         { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
         { ValueKind: JsonValueKind.True } => "true",
         { ValueKind: JsonValueKind.False } => "false",
@@ -22,6 +22,13 @@ static class Json
     };
 
     public static string? Str(this JsonElement e, string name) => e.Prop(name).Str();
+
+    /// <summary>The string, or null when its escapes make no valid UTF-16 (a lone surrogate, a cut emoji).</summary>
+    static string? SafeString(JsonElement s)
+    {
+        try { return s.GetString(); }
+        catch (InvalidOperationException) { return null; }
+    }
 
     public static bool IsTrue(this JsonElement? e) => e is { ValueKind: JsonValueKind.True }
         || (e is { ValueKind: JsonValueKind.String } s && bool.TryParse(s.GetString(), out var b) && b);
@@ -35,7 +42,7 @@ static class Json
         if (e is not { } v) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var n)) return FromUnix(n);
         if (v.ValueKind != JsonValueKind.String) return null;
-        var s = v.GetString();
+        var s = SafeString(v);
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out n)) return FromUnix(n);
         return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             ? t.ToUniversalTime()

@@ -20,6 +20,7 @@ static class MessagingParser
     /// <param name="field">The change's field when the item came in <c>changes[]</c>.</param>
     public static WebhookEvent Parse(JsonElement item, JsonElement payload, EntryContext ctx, string? field = null)
     {
+        if (item.ValueKind != JsonValueKind.Object) return ctx.Unreadable(payload, "a messaging item is not a JSON object");
         var sender = item.Prop("sender").Prop("id").Str();
         var recipient = item.Prop("recipient").Prop("id").Str();
         var timestamp = item.Prop("timestamp").Time();

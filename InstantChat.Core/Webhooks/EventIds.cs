@@ -65,6 +65,29 @@ public static class EventIds
             if (++random[i] != 0) return;
     }
 
+    /// <summary>
+    /// Ids for the updates of one delivery: one instant, random bits drawn once and then counted up,
+    /// so Meta's order within the delivery is the id order whatever other deliveries do meanwhile.
+    /// </summary>
+    public sealed class Sequence
+    {
+        readonly byte[] _bytes = new byte[16];
+
+        public Sequence(DateTimeOffset at)
+        {
+            WriteTime(_bytes, Math.Max(0, at.ToUnixTimeMilliseconds()));
+            RandomNumberGenerator.Fill(_bytes.AsSpan(6));
+            _bytes[6] &= 0x3F; // headroom: 2^78 increments before the time part could change
+        }
+
+        public string Next()
+        {
+            for (var i = 15; i >= 6; i--)
+                if (++_bytes[i] != 0) break;
+            return Encode(_bytes);
+        }
+    }
+
     static string Encode(ReadOnlySpan<byte> b) => string.Create(Length, b.ToArray(), static (chars, bytes) =>
     {
         // 128 bits as 26 base32 digits, most significant first (the top digit holds 3 bits).

@@ -10,7 +10,7 @@ public sealed record WebhookEvent
     public string? RecipientId { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
-    /// <summary>The single update's JSON (a messaging item or a change), or the raw body when it did not parse.</summary>
+    /// <summary>The single update's JSON (a messaging item or a change); null when the delivery did not parse (its bytes are in the delivery).</summary>
     public string? Payload { get; init; }
     public EventContent Content { get; init; } = EventContent.Empty;
     public UserInfo UserInfo { get; init; } = UserInfo.Empty;

@@ -40,10 +40,10 @@ public sealed class WebhookOptions
     [ConfigurationKeyName("WEBHOOK_WORKER_ENABLED")]
     public bool WorkerEnabled { get; init; } = true;
 
-    /// <summary>Events one host processes at the same time.</summary>
+    /// <summary>Events one host processes at the same time; handlers mostly wait on the store, so this is well above the core count.</summary>
     [ConfigurationKeyName("WEBHOOK_WORKER_PARALLELISM")]
-    [Range(1, 64, ErrorMessage = "WEBHOOK_WORKER_PARALLELISM must be between {1} and {2}.")]
-    public int WorkerParallelism { get; init; } = 4;
+    [Range(1, 256, ErrorMessage = "WEBHOOK_WORKER_PARALLELISM must be between {1} and {2}.")]
+    public int WorkerParallelism { get; init; } = 32;
 
     /// <summary>How long a claim is held; a worker that dies loses its events back to the queue after this.</summary>
     [ConfigurationKeyName("WEBHOOK_LEASE_SECONDS")]
