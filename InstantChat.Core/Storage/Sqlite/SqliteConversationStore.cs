@@ -30,8 +30,13 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
                 seen_marker = max(seen_marker, excluded.seen_marker),
                 postback = coalesce(excluded.postback, postback),
                 referral = coalesce(excluded.referral, referral);
+            -- The newest text by (timestamp, mid) wins, so ties and arrival order cannot change the outcome.
             UPDATE conversations SET
-                last_message_text = CASE WHEN $timestamp >= last_message_at AND $text IS NOT NULL THEN $text ELSE last_message_text END,
+                last_message_text = CASE WHEN $text IS NOT NULL AND ($timestamp > last_text_at OR ($timestamp = last_text_at AND $mid >= last_text_mid))
+                    THEN $text ELSE last_message_text END,
+                last_text_mid = CASE WHEN $text IS NOT NULL AND ($timestamp > last_text_at OR ($timestamp = last_text_at AND $mid >= last_text_mid))
+                    THEN $mid ELSE last_text_mid END,
+                last_text_at = CASE WHEN $text IS NOT NULL THEN max(last_text_at, $timestamp) ELSE last_text_at END,
                 last_message_at = max(last_message_at, $timestamp),
                 last_business_at = CASE WHEN $business = 1 THEN max(last_business_at, $timestamp) ELSE last_business_at END
             WHERE conversation_id = $conversation AND $content = 1;

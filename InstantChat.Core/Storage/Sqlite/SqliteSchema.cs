@@ -66,6 +66,8 @@ static class SqliteSchema
             participant_username TEXT,
             last_message_text    TEXT,
             last_message_at      INTEGER NOT NULL DEFAULT 0,
+            last_text_at         INTEGER NOT NULL DEFAULT 0,
+            last_text_mid        TEXT NOT NULL DEFAULT '',
             last_business_at     INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX IF NOT EXISTS ix_conversations_activity ON conversations(last_message_at, conversation_id);
