@@ -11,9 +11,9 @@ public sealed class InstagramParser
 {
     static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
-    public IReadOnlyList<WebhookEvent> Parse(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt)
+    public IReadOnlyList<WebhookEvent> Parse(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence? ids = null)
     {
-        var ids = new EventIds.Sequence(receivedAt);
+        ids ??= new EventIds.Sequence(receivedAt);
         if (body.IsEmpty) return [Unparseable(body, deliveryId, receivedAt, ids, "empty body")];
         // The reader checks structure, not the bytes inside strings: check them once, up front.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span)) return [Unparseable(body, deliveryId, receivedAt, ids, "the body is not valid UTF-8")];

@@ -9,8 +9,10 @@ public sealed class WebhookIngestor(InstagramParser parser, IngestWriter writer,
     public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
     {
         var receivedAt = clock.GetUtcNow();
-        var deliveryId = EventIds.New(receivedAt);
-        var events = parser.Parse(body, deliveryId, receivedAt);
+        // One id sequence for the delivery and its events: no shared lock on the hot path.
+        var ids = new EventIds.Sequence(receivedAt);
+        var deliveryId = ids.Next();
+        var events = parser.Parse(body, deliveryId, receivedAt, ids);
         var result = await writer.WriteAsync(new IngestBatch(new Delivery(deliveryId, receivedAt, contentType, body), events), cancellationToken);
         return new IngestOutcome(deliveryId, events.Count, result.Duplicates, result.Inserted);
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace InstantChat.Core.Storage.Sqlite;
 
 /// <summary>
-/// Every write to the embedded store goes through this one connection on one thread. Writes that
+/// Every write to the embedded store goes through this one connection, one group at a time. Writes that
 /// arrive together share one transaction and one fsync (group commit), and no two connections ever
 /// fight over SQLite's write lock, so processing can never stall an acknowledgement with busy-waits.
 /// Each write runs inside its own savepoint: one that throws is undone alone, the others commit.
@@ -16,14 +16,14 @@ public sealed partial class SqliteWriter : IDisposable
     readonly SqliteDatabase _database;
     readonly ILogger<SqliteWriter> _logger;
     readonly Channel<IWrite> _queue = Channel.CreateBounded<IWrite>(new BoundedChannelOptions(50_000) { SingleReader = true });
-    readonly Thread _thread;
+    readonly Task _loop;
     SqliteWriteContext? _context;
 
     public SqliteWriter(SqliteDatabase database, ILogger<SqliteWriter> logger)
     {
         (_database, _logger) = (database, logger);
-        _thread = new Thread(Run) { IsBackground = true, Name = "sqlite-writer" };
-        _thread.Start();
+        // An async loop, not a blocked thread: a blocking wait spins before it sleeps, burning the CPU ingest needs.
+        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Runs <paramref name="work"/> in the next group commit; completes once that commit is durable.</summary>
@@ -41,11 +41,11 @@ public sealed partial class SqliteWriter : IDisposable
         return await write.Completion.Task;
     }
 
-    void Run()
+    async Task RunAsync()
     {
         var group = new List<IWrite>(256);
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (await reader.WaitToReadAsync())
         {
             group.Clear();
             while (group.Count < MaxWritesPerCommit && reader.TryRead(out var next)) group.Add(next);
@@ -79,7 +79,7 @@ public sealed partial class SqliteWriter : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _thread.Join(TimeSpan.FromSeconds(10));
+        _loop.Wait(TimeSpan.FromSeconds(10));
     }
 
     [LoggerMessage(LogLevel.Error, "SQLite group commit of {Writes} writes failed: {ErrorType} {Error}")]
