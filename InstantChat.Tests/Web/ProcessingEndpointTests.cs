@@ -191,6 +191,25 @@ public sealed class ProcessingEndpointTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/api/webhooks/events/retry", "{bad", "body")]
+    [InlineData("/api/webhooks/events/retry", "{\"from\":\"garbage\"}", "from")]
+    [InlineData("/api/webhooks/instagram/test", "[1]", "body")]
+    [InlineData("/api/webhooks/instagram/test", "{\"eventType\":7}", "eventType")]
+    public async Task Post_MalformedJson_Returns400NamingTheField(string url, string json, string field)
+    {
+        var response = await _app.ApiClient().PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.JsonAsync();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Post_WrongContentType_Returns415() =>
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType,
+            (await _app.ApiClient().PostAsync("/api/webhooks/events/retry", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
+
+    [Theory]
     [InlineData("/api/conversations?limit=0", "limit")]
     [InlineData("/api/conversations?cursor=%%%", "cursor")]
     [InlineData("/api/comments?limit=9999", "limit")]

@@ -14,6 +14,9 @@ public static class ApiExtensions
         services.AddOptions<ApiKeyOptions>().Bind(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreUnavailableHandler>();
+        services.AddExceptionHandler<BadRequestHandler>();
+        // Malformed bodies surface as exceptions in every environment, so one handler answers them alike.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
@@ -59,6 +62,23 @@ sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILogger<St
             HttpContext = context,
             ProblemDetails = { Status = 503, Title = "Store unavailable", Detail = "The store did not answer; retry later." },
         });
+    }
+}
+
+/// <summary>A body or parameter the framework could not bind: 400 (or 413/415) naming the field, never a 500.</summary>
+sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+        context.Response.StatusCode = bad.StatusCode;
+        var json = bad.InnerException as JsonException;
+        // JsonException.Path is "$.from": the field, in the request's own (camelCase) names.
+        var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+        var detail = json is null ? bad.Message : $"The JSON body is invalid at {json.Path ?? "$"}.";
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = bad.StatusCode, Title = "Invalid request", Detail = detail };
+        if (bad.StatusCode == StatusCodes.Status400BadRequest) problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+        return await problems.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem });
     }
 }
 
