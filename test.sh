@@ -4,7 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Nothing beyond the .NET SDK is needed yet. The MongoDB store tests (jongodb from npm) and the
-# browser tests (Debian's chromium) add their install steps here when they land.
+# jongodb: a MongoDB-wire server shipped as a native binary on npm, for the MongoDB store tests.
+JONGODB=.tools/jongodb/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb
+if [ ! -x "$JONGODB" ]; then
+  echo "Installing jongodb (npm) into .tools/jongodb"
+  mkdir -p .tools/jongodb
+  npm install --prefix .tools/jongodb --no-audit --no-fund --silent @jongodb/memory-server-bin-linux-x64-gnu@0.1.6
+fi
+
+# The browser tests (Debian's chromium) add their install step here when they land.
 
 dotnet test --project InstantChat.Tests "$@"

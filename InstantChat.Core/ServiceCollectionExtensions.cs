@@ -5,6 +5,7 @@ using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Storage.Mongo;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
@@ -41,9 +42,39 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration).ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrWhiteSpace(o.MongoUri), "MONGO_URI is set, but this build has only the embedded SQLite store; unset MONGO_URI.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.MongoUri) || IsMongoUri(o.MongoUri),
+                "MONGO_URI is not a valid MongoDB connection string (mongodb://host:port/database or mongodb+srv://…).")
             .ValidateOnStart();
-        return services.AddSqliteStorage();
+        return string.IsNullOrWhiteSpace(configuration["MONGO_URI"]) ? services.AddSqliteStorage() : services.AddMongoStorage();
+    }
+
+    static bool IsMongoUri(string uri)
+    {
+        try
+        {
+            MongoDB.Driver.MongoUrl.Create(uri);
+            return true;
+        }
+        catch (Exception ex) when (ex is MongoDB.Driver.MongoConfigurationException or ArgumentException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every store on one MongoDB database; several hosts may share it.</summary>
+    public static IServiceCollection AddMongoStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<MongoDatabase>();
+        services.AddSingleton<IStoreInitializer, MongoStoreInitializer>();
+        services.AddSingleton<IIngestStore, MongoIngestStore>();
+        services.AddSingleton<IEventStore, MongoEventStore>();
+        services.AddSingleton<IQueueStore, MongoQueueStore>();
+        services.AddSingleton<IConversationStore, MongoConversationStore>();
+        services.AddSingleton<ICommentStore, MongoCommentStore>();
+        // Other hosts' events reach this host's pages through the store.
+        services.AddHostedService<MongoEventPoller>();
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
+        return services;
     }
 
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services)

@@ -13,5 +13,7 @@ public sealed class StorageOptions
     [ConfigurationKeyName("MONGO_URI")]
     public string? MongoUri { get; init; }
 
+    public bool UsesMongo => !string.IsNullOrWhiteSpace(MongoUri);
+
     public string SqlitePath => Path.Combine(Path.GetFullPath(DataDir), "instantchat.db");
 }

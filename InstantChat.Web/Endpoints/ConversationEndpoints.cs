@@ -1,6 +1,5 @@
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
-using InstantChat.Core.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InstantChat.Web.Endpoints;

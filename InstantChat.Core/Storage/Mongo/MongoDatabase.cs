@@ -1,0 +1,46 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Microsoft.Extensions.Options;
+
+namespace InstantChat.Core.Storage.Mongo;
+
+/// <summary>The shared database: one client per process, collections with acknowledged, journaled majority writes.</summary>
+public sealed class MongoDatabase
+{
+    public const string DefaultDatabaseName = "instantchat";
+
+    public MongoDatabase(IOptions<StorageOptions> options)
+    {
+        var url = MongoUrl.Create(options.Value.MongoUri);
+        var settings = MongoClientSettings.FromUrl(url);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        Client = new MongoClient(settings);
+        // A 200 to Meta must survive a primary failover: majority, journaled.
+        Database = Client.GetDatabase(url.DatabaseName ?? DefaultDatabaseName)
+            .WithWriteConcern(WriteConcern.WMajority.With(journal: true));
+    }
+
+    public IMongoClient Client { get; }
+    public IMongoDatabase Database { get; }
+
+    public IMongoCollection<BsonDocument> Events => Database.GetCollection<BsonDocument>("events");
+    public IMongoCollection<BsonDocument> Deliveries => Database.GetCollection<BsonDocument>("deliveries");
+    public IMongoCollection<BsonDocument> Attempts => Database.GetCollection<BsonDocument>("event_attempts");
+    public IMongoCollection<BsonDocument> Conversations => Database.GetCollection<BsonDocument>("conversations");
+    public IMongoCollection<BsonDocument> Messages => Database.GetCollection<BsonDocument>("thread_messages");
+    public IMongoCollection<BsonDocument> Reactions => Database.GetCollection<BsonDocument>("reactions");
+    public IMongoCollection<BsonDocument> Comments => Database.GetCollection<BsonDocument>("comments");
+
+    /// <summary>
+    /// Duplicate key (11000): the driver reports it as a write, bulk-write or command exception
+    /// depending on the operation and the server; all three mean "already stored".
+    /// </summary>
+    public static bool IsDuplicateKey(Exception ex) => ex switch
+    {
+        MongoWriteException w => w.WriteError?.Code == 11000,
+        MongoBulkWriteException b => b.WriteErrors.Count > 0 && b.WriteErrors.All(e => e.Code == 11000),
+        MongoCommandException c => c.Code == 11000,
+        _ => false,
+    };
+}

@@ -1,0 +1,76 @@
+using InstantChat.Core.Notifications;
+using InstantChat.Core.Webhooks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace InstantChat.Core.Storage.Mongo;
+
+/// <summary>
+/// Brings other hosts' news into this host's event feed: every second it reads the events changed
+/// in a short look-back window (by <c>updatedAt</c>, indexed) and publishes the ones this host has
+/// not published itself. The window absorbs clock skew and commits that land out of order.
+/// </summary>
+public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, TimeProvider clock, ILogger<MongoEventPoller> logger) : BackgroundService
+{
+    static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan LookBack = TimeSpan.FromSeconds(10);
+    readonly Dictionary<string, (string Version, DateTimeOffset SeenAt)> _seen = new(StringComparer.Ordinal);
+    readonly Lock _gate = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var local = feed.Subscribe((_, events) => Remember(events));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is MongoException or TimeoutException)
+            {
+                LogPollFailed(ex.Message);
+            }
+            await Task.Delay(Interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var since = (clock.GetUtcNow() - LookBack).ToUnixTimeMilliseconds();
+        var docs = await db.Events.Find(Builders<BsonDocument>.Filter.Gte("updatedAt", since))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("updatedAt")).Limit(5_000).ToListAsync(cancellationToken);
+        var received = new List<WebhookEvent>();
+        var updated = new List<WebhookEvent>();
+        lock (_gate)
+        {
+            foreach (var e in docs.Select(MongoEventDocuments.FromDocument))
+            {
+                if (!_seen.TryGetValue(e.EventId, out var seen)) received.Add(e);
+                else if (seen.Version != Version(e)) updated.Add(e);
+            }
+            Prune();
+        }
+        feed.Publish(EventChange.Received, received);
+        feed.Publish(EventChange.Updated, updated);
+    }
+
+    void Remember(IReadOnlyList<WebhookEvent> events)
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+            foreach (var e in events) _seen[e.EventId] = (Version(e), now);
+    }
+
+    void Prune()
+    {
+        var cutoff = clock.GetUtcNow() - LookBack * 3;
+        foreach (var id in _seen.Where(kv => kv.Value.SeenAt < cutoff).Select(kv => kv.Key).ToList()) _seen.Remove(id);
+    }
+
+    static string Version(WebhookEvent e) => $"{e.ProcessedStatus.ToWire()}:{e.Attempts}";
+
+    [LoggerMessage(LogLevel.Warning, "Polling other hosts' events failed: {Error}")]
+    partial void LogPollFailed(string error);
+}

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using InstantChat.Core.Webhooks;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace InstantChat.Core.Storage.Mongo;
+
+public sealed class MongoEventStore(MongoDatabase db) : IEventStore
+{
+    static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
+
+    public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        var filters = new List<FilterDefinition<BsonDocument>>();
+        if (query.EventType is { } type) filters.Add(F.Eq("eventType", type));
+        if (query.Status is { } status) filters.Add(F.Eq("status", status.ToWire()));
+        if (query.AccountId is { } account) filters.Add(F.Eq("accountId", account));
+        if (query.SenderId is { } sender) filters.Add(F.Eq("senderId", sender));
+        if (query.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
+        if (query.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
+        if (query.Cursor is { } cursor) filters.Add(F.Lt("_id", cursor));
+        if (query.Text is { } text)
+        {
+            var pattern = new BsonRegularExpression(Regex.Escape(text), "i");
+            filters.Add(F.Or(F.Regex("text", pattern), F.Regex("username", pattern)));
+        }
+        var filter = filters.Count > 0 ? F.And(filters) : F.Empty;
+        var docs = await Guard(() => db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(query.Limit + 1).ToListAsync(cancellationToken));
+        var items = docs.Select(MongoEventDocuments.FromDocument).ToList();
+        if (items.Count <= query.Limit) return new EventPage(items, null);
+        items.RemoveAt(items.Count - 1);
+        return new EventPage(items, items[^1].EventId);
+    }
+
+    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) =>
+        await Guard(() => db.Events.Find(F.Eq("_id", eventId)).FirstOrDefaultAsync(cancellationToken)) is { } d
+            ? MongoEventDocuments.FromDocument(d)
+            : null;
+
+    public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        var d = await Guard(() => db.Deliveries.Find(F.Eq("_id", deliveryId)).FirstOrDefaultAsync(cancellationToken));
+        return d is null ? null : new DeliveryRecord(
+            d["_id"].AsString,
+            DateTimeOffset.FromUnixTimeMilliseconds(d["receivedAt"].ToInt64()),
+            d["size"].ToInt32(), d["eventCount"].ToInt32(), d["duplicateCount"].ToInt32(),
+            MongoEventDocuments.Str(d, "contentType"), d["body"].AsBsonBinaryData.Bytes);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An unreachable server is a 503 for the caller, like a SQLite failure.</summary>
+    internal static async Task<T> Guard<T>(Func<Task<T>> query)
+    {
+        try
+        {
+            return await query();
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            throw new StoreUnavailableException($"MongoDB: {ex.Message}", ex);
+        }
+    }
+}

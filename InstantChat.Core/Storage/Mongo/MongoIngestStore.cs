@@ -1,0 +1,46 @@
+using InstantChat.Core.Webhooks;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace InstantChat.Core.Storage.Mongo;
+
+/// <summary>
+/// A group of deliveries in two round trips: their events in one unordered insertMany (duplicates
+/// skipped by the unique key), then the deliveries with their counts. Both with majority + journal.
+/// </summary>
+public sealed class MongoIngestStore(MongoDatabase db) : IIngestStore
+{
+    public async Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inserted = await MongoEventInserter.InsertNewAsync(db, batches.SelectMany(b => b.Events).ToList(), cancellationToken);
+            var results = batches.Select(b =>
+            {
+                var mine = b.Events.Where(e => inserted.Contains(e.EventId)).ToList();
+                return new CommitResult(mine, b.Events.Count - mine.Count);
+            }).ToList();
+            var deliveries = batches.Select((b, i) => new BsonDocument
+            {
+                { "_id", b.Delivery.DeliveryId },
+                { "receivedAt", b.Delivery.ReceivedAt.ToUnixTimeMilliseconds() },
+                { "size", b.Delivery.Size },
+                { "eventCount", b.Events.Count },
+                { "duplicateCount", results[i].Duplicates },
+                { "contentType", MongoEventDocuments.Str(b.Delivery.ContentType) },
+                { "body", new BsonBinaryData(b.Delivery.Body.ToArray()) },
+            });
+            await db.Deliveries.InsertManyAsync(deliveries, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            return results;
+        }
+        catch (MongoException ex)
+        {
+            // Events already inserted are kept; Meta's retry of the delivery finds them as duplicates.
+            throw new StoreUnavailableException($"MongoDB commit failed: {ex.Message}", ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new StoreUnavailableException($"MongoDB unreachable: {ex.Message}", ex);
+        }
+    }
+}

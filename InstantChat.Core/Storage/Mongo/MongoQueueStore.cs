@@ -1,0 +1,117 @@
+using InstantChat.Core.Webhooks;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace InstantChat.Core.Storage.Mongo;
+
+/// <summary>
+/// The queue over the events collection, safe for many hosts: each claim and each outcome is an
+/// update whose filter re-checks the state it expects, so of two racing hosts exactly one wins a
+/// document. A token written with the update tells each caller which documents it won.
+/// </summary>
+public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
+{
+    static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
+    static readonly UpdateDefinitionBuilder<BsonDocument> U = Builders<BsonDocument>.Update;
+    static readonly BsonArray Finished = ["completed", "failed", "skipped"];
+
+    public Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken ct) =>
+        MongoEventStore.Guard<IReadOnlyList<WebhookEvent>>(async () =>
+        {
+            var nowMs = now.ToUnixTimeMilliseconds();
+            // Expired leases first (a dead host's events), then due pending ones, each through its index.
+            var expired = F.And(F.Eq("status", "processing"), F.Lt("leaseUntil", nowMs));
+            var due = F.And(F.Eq("status", "pending"), F.Lte("nextAttemptAt", nowMs));
+            var claimed = new List<WebhookEvent>();
+            foreach (var (filter, sortField) in new[] { (expired, "leaseUntil"), (due, "nextAttemptAt") })
+            {
+                if (claimed.Count >= max) break;
+                var candidates = await db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Ascending(sortField))
+                    .Limit(max - claimed.Count).ToListAsync(ct);
+                if (candidates.Count == 0) continue;
+                var token = Guid.NewGuid().ToString("N");
+                var ids = new BsonArray(candidates.Select(c => c["_id"]));
+                await db.Events.UpdateManyAsync(F.And(F.In("_id", ids), filter),
+                    U.Set("status", "processing").Set("leaseUntil", (now + lease).ToUnixTimeMilliseconds())
+                     .Set("leaseOwner", owner).Set("claimToken", token).Set("updatedAt", nowMs).Inc("attempts", 1),
+                    cancellationToken: ct);
+                var won = await db.Events.Find(F.And(F.In("_id", ids), F.Eq("claimToken", token))).ToListAsync(ct);
+                claimed.AddRange(won.Select(MongoEventDocuments.FromDocument));
+            }
+            return claimed;
+        });
+
+    public Task<IReadOnlyList<WebhookEvent>> CompleteAsync(IReadOnlyList<AttemptOutcome> outcomes, string owner, CancellationToken ct) =>
+        MongoEventStore.Guard<IReadOnlyList<WebhookEvent>>(async () =>
+        {
+            if (outcomes.Count == 0) return [];
+            var token = Guid.NewGuid().ToString("N");
+            var writes = outcomes.Select(o => new UpdateOneModel<BsonDocument>(
+                F.And(F.Eq("_id", o.Event.EventId), F.Eq("status", "processing"), F.Eq("leaseOwner", owner)),
+                U.Set("status", o.Status.ToWire())
+                 .Set("lastError", MongoEventDocuments.Str(o.Error))
+                 .Set("processedAt", o.Status == ProcessingStatus.Pending ? BsonNull.Value : (BsonValue)o.FinishedAt.ToUnixTimeMilliseconds())
+                 .Set("processingMs", o.ProcessingMs)
+                 .Set("nextAttemptAt", MongoEventDocuments.Ms(o.NextAttemptAt))
+                 .Set("leaseUntil", BsonNull.Value).Set("leaseOwner", BsonNull.Value)
+                 .Set("writeToken", token).Set("updatedAt", o.FinishedAt.ToUnixTimeMilliseconds())));
+            await db.Events.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
+            // An outcome whose lease was lost matched nothing: only the token's documents were written.
+            var ids = new BsonArray(outcomes.Select(o => o.Event.EventId));
+            var written = (await db.Events.Find(F.And(F.In("_id", ids), F.Eq("writeToken", token))).ToListAsync(ct))
+                .Select(MongoEventDocuments.FromDocument).ToList();
+            var byId = outcomes.ToDictionary(o => o.Event.EventId);
+            if (written.Count > 0)
+                await db.Attempts.InsertManyAsync(written.Select(e => byId[e.EventId]).Select(o => new BsonDocument
+                {
+                    { "eventId", o.Event.EventId }, { "attempt", o.Event.Attempts },
+                    { "startedAt", o.StartedAt.ToUnixTimeMilliseconds() }, { "finishedAt", o.FinishedAt.ToUnixTimeMilliseconds() },
+                    { "outcome", o.Status.ToWire() }, { "error", MongoEventDocuments.Str(o.Error) }, { "processingMs", o.ProcessingMs },
+                }), cancellationToken: ct);
+            return written;
+        });
+
+    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken ct) =>
+        MongoEventStore.Guard(async () =>
+        {
+            var result = await db.Events.UpdateOneAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), Requeue(now), cancellationToken: ct);
+            if (result.ModifiedCount == 1) return RequeueResult.Queued;
+            return await db.Events.CountDocumentsAsync(F.Eq("_id", eventId), cancellationToken: ct) == 0 ? RequeueResult.NotFound : RequeueResult.Conflict;
+        });
+
+    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken ct) =>
+        MongoEventStore.Guard(async () =>
+        {
+            var filters = new List<FilterDefinition<BsonDocument>> { F.Eq("status", (filter.Status ?? ProcessingStatus.Failed).ToWire()) };
+            if (filter.EventType is { } type) filters.Add(F.Eq("eventType", type));
+            if (filter.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
+            if (filter.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
+            return (int)(await db.Events.UpdateManyAsync(F.And(filters), Requeue(now), cancellationToken: ct)).ModifiedCount;
+        });
+
+    // Attempts restart from zero; the ones before stay in event_attempts.
+    static UpdateDefinition<BsonDocument> Requeue(DateTimeOffset now) =>
+        U.Set("status", "pending").Set("nextAttemptAt", now.ToUnixTimeMilliseconds()).Set("attempts", 0)
+         .Set("processedAt", BsonNull.Value).Set("leaseUntil", BsonNull.Value).Set("leaseOwner", BsonNull.Value)
+         .Set("updatedAt", now.ToUnixTimeMilliseconds());
+
+    public Task<long> QueueLengthAsync(CancellationToken ct) =>
+        MongoEventStore.Guard(() => db.Events.CountDocumentsAsync(F.In("status", new BsonArray { "pending", "processing" }), cancellationToken: ct));
+
+    public Task<IReadOnlyList<WebhookEvent>> EnqueueAsync(IReadOnlyList<WebhookEvent> events, CancellationToken ct) =>
+        MongoEventStore.Guard<IReadOnlyList<WebhookEvent>>(async () =>
+        {
+            var inserted = await MongoEventInserter.InsertNewAsync(db, events, ct);
+            return events.Where(e => inserted.Contains(e.EventId)).ToList();
+        });
+
+    public Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken ct) =>
+        MongoEventStore.Guard<IReadOnlyList<AttemptRecord>>(async () =>
+            (await db.Attempts.Find(F.Eq("eventId", eventId)).Sort(Builders<BsonDocument>.Sort.Ascending("startedAt")).ToListAsync(ct))
+            .Select(d => new AttemptRecord(d["attempt"].ToInt32(),
+                DateTimeOffset.FromUnixTimeMilliseconds(d["startedAt"].ToInt64()),
+                DateTimeOffset.FromUnixTimeMilliseconds(d["finishedAt"].ToInt64()),
+                ProcessingStatuses.TryParse(MongoEventDocuments.Str(d, "outcome"), out var s) ? s : ProcessingStatus.Failed,
+                MongoEventDocuments.Str(d, "error"), d["processingMs"].ToDouble()))
+            .ToList());
+}

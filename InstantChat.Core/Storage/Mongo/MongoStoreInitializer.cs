@@ -1,0 +1,38 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace InstantChat.Core.Storage.Mongo;
+
+/// <summary>Creates every index at start; creating an existing index is a no-op, so this is idempotent.</summary>
+public sealed class MongoStoreInitializer(MongoDatabase db) : IStoreInitializer
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        static CreateIndexModel<BsonDocument> Index(string name, BsonDocument keys, bool unique = false) =>
+            new(keys, new CreateIndexOptions { Name = name, Unique = unique });
+        await db.Events.Indexes.CreateManyAsync(
+        [
+            Index("ux_dedup", new BsonDocument("dedupKey", 1), unique: true),
+            Index("ix_due", new BsonDocument { { "status", 1 }, { "nextAttemptAt", 1 } }),
+            Index("ix_lease", new BsonDocument { { "status", 1 }, { "leaseUntil", 1 } }),
+            Index("ix_type", new BsonDocument { { "eventType", 1 }, { "_id", -1 } }),
+            Index("ix_status", new BsonDocument { { "status", 1 }, { "_id", -1 } }),
+            Index("ix_account", new BsonDocument { { "accountId", 1 }, { "_id", -1 } }),
+            Index("ix_sender", new BsonDocument { { "senderId", 1 }, { "_id", -1 } }),
+            Index("ix_updated", new BsonDocument("updatedAt", 1)),
+        ], cancellationToken);
+        await db.Attempts.Indexes.CreateOneAsync(Index("ix_event", new BsonDocument { { "eventId", 1 }, { "startedAt", 1 } }), cancellationToken: cancellationToken);
+        await db.Conversations.Indexes.CreateManyAsync(
+        [
+            Index("ix_activity", new BsonDocument { { "lastMessageAt", -1 }, { "_id", -1 } }),
+            Index("ix_account", new BsonDocument { { "accountId", 1 }, { "lastMessageAt", -1 }, { "_id", -1 } }),
+        ], cancellationToken);
+        await db.Messages.Indexes.CreateOneAsync(Index("ix_thread", new BsonDocument { { "conversationId", 1 }, { "timestamp", 1 } }), cancellationToken: cancellationToken);
+        await db.Reactions.Indexes.CreateOneAsync(Index("ix_message", new BsonDocument { { "accountId", 1 }, { "mid", 1 } }), cancellationToken: cancellationToken);
+        await db.Comments.Indexes.CreateManyAsync(
+        [
+            Index("ix_time", new BsonDocument("timestamp", -1)),
+            Index("ix_media", new BsonDocument { { "accountId", 1 }, { "mediaId", 1 }, { "timestamp", -1 } }),
+        ], cancellationToken);
+    }
+}

@@ -1,0 +1,29 @@
+using InstantChat.Core.Comments;
+using InstantChat.Core.Conversations;
+using InstantChat.Core.Storage;
+using InstantChat.Tests.TestSupport;
+
+namespace InstantChat.Tests.Storage;
+
+/// <summary>The store contract on jongodb, the MongoDB-wire server the test script installs.</summary>
+public sealed class MongoStoreTests(Jongodb server) : StoreContract
+{
+    MongoStores _stores = null!;
+
+    protected override IIngestStore Ingest => _stores.Ingest;
+    protected override IEventStore Events => _stores.Events;
+    protected override IQueueStore Queue => _stores.Queue;
+    protected override IConversationStore Conversations => _stores.Conversations;
+    protected override ICommentStore Comments => _stores.Comments;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _stores = new MongoStores(server.NewDatabaseUri());
+        await _stores.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_stores is not null) await _stores.DropAsync();
+    }
+}
