@@ -21,7 +21,7 @@ public sealed class MongoStores
     public MongoConversationStore Conversations => new(Database);
     public MongoCommentStore Comments => new(Database);
 
-    public Task InitializeAsync() => new MongoStoreInitializer(Database).InitializeAsync(default);
+    public Task InitializeAsync() => new MongoStoreInitializer(Database).CreateIndexesAsync(default);
 
     /// <summary>Drops the test's database where the server can (jongodb has no dropDatabase; it lives in memory for one run).</summary>
     public async Task DropAsync()

@@ -11,6 +11,8 @@ public sealed class StartupConfigurationTests
     [InlineData("WEBHOOK_RETRY_DELAY", "-5")]
     [InlineData("WEBHOOK_MAX_BODY_BYTES", "1024")]
     [InlineData("WEBHOOK_ALLOW_UNSIGNED", "maybe")]
+    [InlineData("MONGO_URI", "not-a-mongo-uri")]
+    [InlineData("MONGO_URI", "mongodb://")]
     public async Task Start_InvalidVariable_ExitsWithOneLineNamingIt(string variable, string value)
     {
         using var dir = new TempDir();

@@ -13,8 +13,11 @@ public sealed class MongoDatabase
     {
         var url = MongoUrl.Create(options.Value.MongoUri);
         var settings = MongoClientSettings.FromUrl(url);
-        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
-        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        // Meta waits 5 s for an answer: fail fast (503, Meta retries) unless the URI says otherwise.
+        if (!options.Value.MongoUri!.Contains("serverSelectionTimeoutMS", StringComparison.OrdinalIgnoreCase))
+            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(4);
+        if (!options.Value.MongoUri.Contains("connectTimeoutMS", StringComparison.OrdinalIgnoreCase))
+            settings.ConnectTimeout = TimeSpan.FromSeconds(4);
         Client = new MongoClient(settings);
         // A 200 to Meta must survive a primary failover: majority, journaled.
         Database = Client.GetDatabase(url.DatabaseName ?? DefaultDatabaseName)

@@ -16,12 +16,13 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
 {
     static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     static readonly TimeSpan LookBack = TimeSpan.FromSeconds(10);
-    readonly Dictionary<string, (string Version, DateTimeOffset SeenAt)> _seen = new(StringComparer.Ordinal);
+    // Per event: whether this host has announced it as received, and the last state it published.
+    readonly Dictionary<string, (bool Announced, string Version, DateTimeOffset SeenAt)> _seen = new(StringComparer.Ordinal);
     readonly Lock _gate = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var local = feed.Subscribe((_, events) => Remember(events));
+        using var local = feed.Subscribe(Remember);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -47,7 +48,8 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
         {
             foreach (var e in docs.Select(MongoEventDocuments.FromDocument))
             {
-                if (!_seen.TryGetValue(e.EventId, out var seen)) received.Add(e);
+                // Another host's worker may finish an event before this host first sees it: it is still news here.
+                if (!_seen.TryGetValue(e.EventId, out var seen) || !seen.Announced) received.Add(e);
                 else if (seen.Version != Version(e)) updated.Add(e);
             }
             Prune();
@@ -56,11 +58,12 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
         feed.Publish(EventChange.Updated, updated);
     }
 
-    void Remember(IReadOnlyList<WebhookEvent> events)
+    void Remember(EventChange change, IReadOnlyList<WebhookEvent> events)
     {
         var now = clock.GetUtcNow();
         lock (_gate)
-            foreach (var e in events) _seen[e.EventId] = (Version(e), now);
+            foreach (var e in events)
+                _seen[e.EventId] = (change == EventChange.Received || _seen.GetValueOrDefault(e.EventId).Announced, Version(e), now);
     }
 
     void Prune()

@@ -1,12 +1,49 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace InstantChat.Core.Storage.Mongo;
 
-/// <summary>Creates every index at start; creating an existing index is a no-op, so this is idempotent.</summary>
-public sealed class MongoStoreInitializer(MongoDatabase db) : IStoreInitializer
+/// <summary>
+/// Creates every index at start; creating an existing index is a no-op, so this is idempotent.
+/// An unreachable server does not stop the host: it starts not ready (/readyz 503, POSTs 503) and
+/// the indexes are created as soon as the server answers.
+/// </summary>
+public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<MongoStoreInitializer>? logger = null) : IStoreInitializer
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CreateIndexesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            if (logger is not null) LogUnreachable(logger, ex.Message);
+            _ = Task.Run(() => RetryAsync(CancellationToken.None), CancellationToken.None);
+        }
+    }
+
+    async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            try
+            {
+                await CreateIndexesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is MongoException or TimeoutException)
+            {
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "MongoDB is not reachable at start ({Error}); the host is not ready and retries every 5 s")]
+    static partial void LogUnreachable(ILogger logger, string error);
+
+    public async Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
         static CreateIndexModel<BsonDocument> Index(string name, BsonDocument keys, bool unique = false) =>
             new(keys, new CreateIndexOptions { Name = name, Unique = unique });
