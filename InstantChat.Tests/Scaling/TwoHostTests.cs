@@ -10,7 +10,7 @@ namespace InstantChat.Tests.Scaling;
 /// <summary>Two app hosts on one MongoDB-wire database, as in a scaled-out deployment.</summary>
 public sealed class TwoHostTests(Jongodb server)
 {
-    static Dictionary<string, string?> Settings(string uri) => new()
+    internal static Dictionary<string, string?> Settings(string uri) => new()
     {
         ["MONGO_URI"] = uri,
         ["WEBHOOK_POLL_INTERVAL_MS"] = "50",
@@ -46,9 +46,11 @@ public sealed class TwoHostTests(Jongodb server)
     }
 
     [Fact]
-    public async Task Feed_EventIngestedOnHostB_ReachesSubscriberOnHostA()
+    public Task Feed_EventIngestedOnHostB_ReachesSubscriberOnHostA() => FeedAcrossHostsAsync(server.NewDatabaseUri());
+
+    /// <summary>On jongodb (no change streams) this exercises the polling path; on a real MongoDB, the change stream.</summary>
+    internal static async Task FeedAcrossHostsAsync(string uri)
     {
-        var uri = server.NewDatabaseUri();
         using var a = new AppFactory(Settings(uri));
         using var b = new AppFactory(Settings(uri) is var s ? new(s) { ["WEBHOOK_WORKER_ENABLED"] = "false" } : null);
         var seenOnA = new ConcurrentQueue<(EventChange Change, string Id)>();
@@ -62,4 +64,12 @@ public sealed class TwoHostTests(Jongodb server)
         await Eventually.WaitAsync(() => Task.FromResult(seenOnA.ToList()),
             list => list.Any(x => x.Change == EventChange.Received && x.Id.EndsWith(":from-b")), TimeSpan.FromSeconds(10));
     }
+}
+
+/// <summary>The cross-host feed on a real MongoDB replica set, where it follows the change stream.</summary>
+public sealed class RealMongoTwoHostTests(RealMongo server)
+{
+    [Fact]
+    public Task Feed_EventIngestedOnHostB_ReachesSubscriberOnHostAThroughTheChangeStream() =>
+        TwoHostTests.FeedAcrossHostsAsync(server.NewDatabaseUri());
 }

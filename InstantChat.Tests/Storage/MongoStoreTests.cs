@@ -27,3 +27,26 @@ public sealed class MongoStoreTests(Jongodb server) : StoreContract
         if (_stores is not null) await _stores.DropAsync();
     }
 }
+
+/// <summary>The same contract on a real MongoDB (Testcontainers or MONGO_TEST_URI), where one is available.</summary>
+public sealed class RealMongoStoreTests(RealMongo server) : StoreContract
+{
+    MongoStores _stores = null!;
+
+    protected override IIngestStore Ingest => _stores.Ingest;
+    protected override IEventStore Events => _stores.Events;
+    protected override IQueueStore Queue => _stores.Queue;
+    protected override IConversationStore Conversations => _stores.Conversations;
+    protected override ICommentStore Comments => _stores.Comments;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _stores = new MongoStores(server.NewDatabaseUri());
+        await _stores.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_stores is not null) await _stores.DropAsync();
+    }
+}

@@ -8,9 +8,11 @@ using MongoDB.Driver;
 namespace InstantChat.Core.Storage.Mongo;
 
 /// <summary>
-/// Brings other hosts' news into this host's event feed: every second it reads the events changed
-/// in a short look-back window (by <c>updatedAt</c>, indexed) and publishes the ones this host has
-/// not published itself. The window absorbs clock skew and commits that land out of order.
+/// Brings other hosts' news into this host's event feed. On a MongoDB that has change streams it
+/// follows the events collection's change stream; where there are none (a server without them, or
+/// a standalone) it polls: every second it reads the events changed in a short look-back window
+/// (by <c>updatedAt</c>, indexed). Either way it publishes only what this host has not published
+/// itself; the window absorbs clock skew and commits that land out of order.
 /// </summary>
 public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, TimeProvider clock, ILogger<MongoEventPoller> logger) : BackgroundService
 {
@@ -27,6 +29,27 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
         {
             try
             {
+                await FollowChangeStreamAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is MongoCommandException or NotSupportedException && !stoppingToken.IsCancellationRequested)
+            {
+                LogNoChangeStreams(ex.Message);
+                break; // this server has no change streams: poll from now on
+            }
+            catch (Exception ex) when (ex is MongoException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(ex.Message);
+                await Task.Delay(Interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
                 await PollOnceAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is MongoException or TimeoutException)
@@ -37,11 +60,28 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
         }
     }
 
+    async Task FollowChangeStreamAsync(CancellationToken cancellationToken)
+    {
+        var pipeline = new EmptyPipelineDefinition<ChangeStreamDocument<BsonDocument>>()
+            .Match(c => c.OperationType == ChangeStreamOperationType.Insert || c.OperationType == ChangeStreamOperationType.Update
+                        || c.OperationType == ChangeStreamOperationType.Replace);
+        using var cursor = await db.Events.WatchAsync(pipeline,
+            new ChangeStreamOptions { FullDocument = ChangeStreamFullDocumentOption.UpdateLookup }, cancellationToken);
+        // Whatever changed while the stream was (re)opening comes from one look-back read.
+        await PollOnceAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+            Publish(cursor.Current.Where(c => c.FullDocument is not null).Select(c => c.FullDocument).ToList());
+    }
+
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var since = (clock.GetUtcNow() - LookBack).ToUnixTimeMilliseconds();
-        var docs = await db.Events.Find(Builders<BsonDocument>.Filter.Gte("updatedAt", since))
-            .Sort(Builders<BsonDocument>.Sort.Ascending("updatedAt")).Limit(5_000).ToListAsync(cancellationToken);
+        Publish(await db.Events.Find(Builders<BsonDocument>.Filter.Gte("updatedAt", since))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("updatedAt")).Limit(5_000).ToListAsync(cancellationToken));
+    }
+
+    void Publish(IReadOnlyList<BsonDocument> docs)
+    {
         var received = new List<WebhookEvent>();
         var updated = new List<WebhookEvent>();
         lock (_gate)
@@ -74,6 +114,9 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
 
     static string Version(WebhookEvent e) => $"{e.ProcessedStatus.ToWire()}:{e.Attempts}";
 
-    [LoggerMessage(LogLevel.Warning, "Polling other hosts' events failed: {Error}")]
+    [LoggerMessage(LogLevel.Information, "MongoDB has no change streams here ({Error}); following other hosts' events by polling")]
+    partial void LogNoChangeStreams(string error);
+
+    [LoggerMessage(LogLevel.Warning, "Following other hosts' events failed: {Error}")]
     partial void LogPollFailed(string error);
 }
