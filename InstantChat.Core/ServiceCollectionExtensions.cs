@@ -22,6 +22,8 @@ public static class ServiceCollectionExtensions
         // SPEC's names are top-level keys (environment variables), so options bind from the root.
         services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<InstagramParser>();
         services.AddSingleton<SignatureVerifier>();
         services.AddSingleton<WebhookIngestor>();

@@ -20,7 +20,7 @@ app.MapEventEndpoints();
 app.MapRetryEndpoints();
 app.MapTestEventEndpoints();
 app.MapConversationEndpoints();
-app.MapHealthEndpoints();
+app.MapOperatorEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 return 0;

@@ -19,6 +19,7 @@ public sealed partial class QueueWorker(
     HandlerRegistry handlers,
     QueueSignal signal,
     IEventFeed feed,
+    WebhookMetrics metrics,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<QueueWorker> logger) : BackgroundService
@@ -50,7 +51,10 @@ public sealed partial class QueueWorker(
             try
             {
                 if (await DrainOnceAsync(stoppingToken) == 0)
+                {
+                    metrics.QueueDepth(await queue.QueueLengthAsync(stoppingToken));
                     await signal.WaitAsync(PollInterval, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -77,6 +81,7 @@ public sealed partial class QueueWorker(
             async (i, ct) => outcomes[i] = await ProcessAsync(batch[i], ct));
 
         var written = await StoreRetry.ExecuteAsync(async ct => await queue.CompleteAsync(outcomes, _owner, ct), cancellationToken);
+        foreach (var o in outcomes) metrics.Attempt(o.Event.EventType, o.Status, o.ProcessingMs);
         feed.Publish(EventChange.Updated, written);
         return batch.Count;
     }

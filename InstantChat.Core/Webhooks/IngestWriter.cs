@@ -11,7 +11,7 @@ namespace InstantChat.Core.Webhooks;
 /// Group commit: deliveries that arrive while a commit is in flight share the next one, so one
 /// fsync acknowledges many of them. A caller's task completes only after its commit is durable.
 /// </summary>
-public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSignal, IEventFeed feed, ILogger<IngestWriter> logger) : BackgroundService
+public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSignal, IEventFeed feed, WebhookMetrics metrics, ILogger<IngestWriter> logger) : BackgroundService
 {
     const int MaxDeliveriesPerCommit = 1_000;
     const int MaxEventsPerCommit = 20_000;
@@ -65,7 +65,9 @@ public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSi
             var results = await store.CommitAsync(batches, CancellationToken.None);
             for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i]);
             queueSignal.Notify();
-            feed.Publish(EventChange.Received, results.SelectMany(r => r.Inserted).ToList());
+            var inserted = results.SelectMany(r => r.Inserted).ToList();
+            metrics.Events(inserted, "received");
+            feed.Publish(EventChange.Received, inserted);
         }
         catch (Exception ex)
         {

@@ -21,7 +21,7 @@ public sealed class QueueWorkerTests : IDisposable
     public void Dispose() => _stores.Dispose();
 
     QueueWorker Worker(int batchSize = 10) => new(
-        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(),
+        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(),
         Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 }),
         _clock, NullLogger<QueueWorker>.Instance);
 
@@ -92,7 +92,7 @@ public sealed class QueueWorkerTests : IDisposable
     public async Task Drain_NoHandlerForTheField_Skips()
     {
         var e = (await IngestAsync(("m1", "ok")))[0];
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(),
+        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(),
             Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
 
         await worker.DrainOnceAsync(default);
@@ -108,7 +108,7 @@ public sealed class QueueWorkerTests : IDisposable
         var feed = new InProcessEventFeed();
         var published = new List<WebhookEvent>();
         using var _ = feed.Subscribe((change, events) => { if (change == EventChange.Updated) published.AddRange(events); });
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed,
+        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed, TestMetrics.Create(),
             Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
 
         await worker.DrainOnceAsync(default);

@@ -39,17 +39,16 @@ public static partial class WebhookEndpoints
 
     static async Task<Results<Ok<DeliveryAccepted>, ProblemHttpResult>> ReceiveAsync(
         HttpContext http, SignatureVerifier verifier, WebhookIngestor ingestor, IOptions<WebhookOptions> options,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        WebhookMetrics metrics, ILogger<DeliveryLog> logger, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(WebhookEndpoints));
         var started = Stopwatch.GetTimestamp();
         var header = http.Request.Headers[SignatureVerifier.HeaderName].ToString();
         var check = verifier.CheckHeader(header);
         if (check is not (SignatureCheck.Valid or SignatureCheck.AllowedUnsigned))
-            return Refused(logger, check, started);
+            return Refused(logger, metrics, check, started);
 
         var limit = options.Value.MaxBodyBytes;
-        if (http.Request.ContentLength > limit) return TooLarge(logger, http.Request.ContentLength.Value, limit, started);
+        if (http.Request.ContentLength > limit) return TooLarge(logger, metrics, http.Request.ContentLength.Value, limit, started);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = limit + 1L; // our own read enforces the limit with a clear 413
 
@@ -64,28 +63,31 @@ public static partial class WebhookEndpoints
             return TypedResults.Problem(statusCode: ex.StatusCode, title: "Unreadable body", detail: ex.Message);
         }
         using var body = read;
-        if (body is null) return TooLarge(logger, null, limit, started);
+        if (body is null) return TooLarge(logger, metrics, null, limit, started);
         if (check == SignatureCheck.Valid && (check = verifier.Verify(body.Memory.Span, header)) != SignatureCheck.Valid)
-            return Refused(logger, check, started);
+            return Refused(logger, metrics, check, started);
 
         try
         {
             var outcome = await ingestor.IngestAsync(body.Memory, http.Request.ContentType, cancellationToken);
             LogAccepted(logger, outcome.DeliveryId, body.Memory.Length, outcome.Events, outcome.Duplicates, Elapsed(started));
+            metrics.Delivery("accepted", Elapsed(started));
             return TypedResults.Ok(new DeliveryAccepted(outcome.DeliveryId, outcome.Events, outcome.Duplicates));
         }
         catch (StoreUnavailableException ex)
         {
             LogUnavailable(logger, body.Memory.Length, Elapsed(started), ex.Message);
+            metrics.Delivery("unavailable", Elapsed(started));
             // Meta retries anything but a 200, so nothing is lost by refusing what we could not store.
             http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(statusCode: 503, title: "Store unavailable", detail: "The delivery was not stored; retry later.");
         }
     }
 
-    static ProblemHttpResult Refused(ILogger logger, SignatureCheck check, long started)
+    static ProblemHttpResult Refused(ILogger logger, WebhookMetrics metrics, SignatureCheck check, long started)
     {
         LogRefused(logger, check, Elapsed(started));
+        metrics.Delivery("unauthorized", Elapsed(started));
         var detail = check switch
         {
             SignatureCheck.NoSecret => "No app secret is configured (INSTAGRAM_APP_SECRET or META_APP_SECRET); every delivery is refused.",
@@ -96,9 +98,10 @@ public static partial class WebhookEndpoints
         return TypedResults.Problem(statusCode: 401, title: "Invalid signature", detail: detail);
     }
 
-    static ProblemHttpResult TooLarge(ILogger logger, long? size, int limit, long started)
+    static ProblemHttpResult TooLarge(ILogger logger, WebhookMetrics metrics, long? size, int limit, long started)
     {
         LogTooLarge(logger, size, limit, Elapsed(started));
+        metrics.Delivery("too_large", Elapsed(started));
         return TypedResults.Problem(statusCode: 413, title: "Body too large", detail: $"The body exceeds {limit} bytes (WEBHOOK_MAX_BODY_BYTES).");
     }
 
@@ -118,3 +121,6 @@ public static partial class WebhookEndpoints
 }
 
 public sealed record DeliveryAccepted(string DeliveryId, int Events, int Duplicates);
+
+/// <summary>The log category of the one line per delivery.</summary>
+public sealed class DeliveryLog;

@@ -4,6 +4,7 @@ using InstantChat.Core.Storage;
 using InstantChat.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using OpenTelemetry.Metrics;
 
 namespace InstantChat.Web.Hosting;
 
@@ -27,6 +28,11 @@ public static class ApiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        services.AddOpenApi();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(InstantChat.Core.Webhooks.WebhookMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
         return services;
     }
 

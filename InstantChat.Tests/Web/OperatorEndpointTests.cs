@@ -1,0 +1,57 @@
+using System.Net;
+using InstantChat.Tests.TestSupport;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InstantChat.Tests.Web;
+
+public sealed class OperatorEndpointTests : IDisposable
+{
+    readonly AppFactory _app = new();
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Metrics_AfterTraffic_ExposesDeliveriesEventsAndLatencies()
+    {
+        await _app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("m1", "x"))));
+        await _app.CreateClient().PostAsync("/api/webhooks/instagram", new ByteArrayContent([1]));
+        var api = _app.ApiClient();
+        await Eventually.WaitAsync(() => api.EventsAsync(), l => l.Count == 1 && l[0].GetProperty("processedStatus").GetString() == "completed");
+
+        var text = await Eventually.WaitAsync(() => api.GetStringAsync("/metrics"), t => t.Contains("instantchat_processing_duration"));
+
+        Assert.Contains("instantchat_deliveries_total{otel_scope_name=\"InstantChat.Webhooks\",outcome=\"accepted\"}", text.Replace("otel_scope_version=\"\",", ""));
+        Assert.Contains("outcome=\"unauthorized\"", text);
+        Assert.Contains("instantchat_events_total", text);
+        Assert.Contains("status=\"completed\"", text);
+        Assert.Contains("instantchat_ack_duration_milliseconds_bucket", text);
+        Assert.Contains("instantchat_queue_depth", text);
+    }
+
+    [Fact]
+    public async Task Metrics_Anonymous_Returns401() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/metrics")).StatusCode);
+
+    [Fact]
+    public async Task OpenApi_Document_ListsEveryApiRoute()
+    {
+        var doc = await _app.CreateClient().GetJsonAsync("/openapi/v1.json");
+        var documented = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        var routes = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.Trim('/')) // a group mapped at "" ends in a slash
+            .Where(r => r.StartsWith("/api/", StringComparison.Ordinal))
+            .Distinct().ToList();
+
+        Assert.NotEmpty(routes);
+        Assert.All(routes, r => Assert.Contains(r, documented));
+    }
+
+    [Fact]
+    public async Task ApiReference_Page_IsServed()
+    {
+        var response = await _app.CreateClient().GetAsync("/api-reference");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("text/html", response.Content.Headers.ContentType?.ToString());
+    }
+}
