@@ -5,6 +5,7 @@ using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Core.Webhooks;
@@ -35,6 +36,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
         services.AddSingleton<IEventHandler, ReparseHandler>();
+        services.AddSingleton<SubscriptionDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDirectory>());
         services.AddSingleton<QueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
         return services;
@@ -73,6 +76,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueStore, MongoQueueStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ICommentStore, MongoCommentStore>();
+        services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
         // Other hosts' events reach this host's pages through the store.
         services.AddHostedService<MongoEventPoller>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
@@ -89,6 +93,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ICommentStore, SqliteCommentStore>();
+        services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
         // Registered before the writer's hosted service is started: hosted services start in order.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
         return services;

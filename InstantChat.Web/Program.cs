@@ -20,6 +20,7 @@ app.MapEventEndpoints();
 app.MapRetryEndpoints();
 app.MapTestEventEndpoints();
 app.MapConversationEndpoints();
+app.MapSubscriptionEndpoints();
 app.MapOperatorEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

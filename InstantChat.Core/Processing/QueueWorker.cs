@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class QueueWorker(
     QueueSignal signal,
     IEventFeed feed,
     WebhookMetrics metrics,
+    SubscriptionDirectory subscriptions,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<QueueWorker> logger) : BackgroundService
@@ -69,10 +71,19 @@ public sealed partial class QueueWorker(
     }
 
     /// <summary>One claim → process → complete cycle; returns how many events it claimed.</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken) =>
+        await ProcessClaimAsync(new ClaimRequest(_options.BatchSize, clock.GetUtcNow(), Lease, _owner, subscriptions.BatchSizes), cancellationToken);
+
+    /// <summary>
+    /// Processes these just-stored events at once, for accounts whose subscription turns the queue
+    /// off. They are claimed like any other, so a worker elsewhere never runs them a second time.
+    /// </summary>
+    public Task<int> ProcessNowAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken) =>
+        ProcessClaimAsync(new ClaimRequest(eventIds.Count, clock.GetUtcNow(), Lease, _owner, EventIds: eventIds), cancellationToken);
+
+    async Task<int> ProcessClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
-        var batch = await StoreRetry.ExecuteAsync(
-            async ct => await queue.ClaimAsync(_options.BatchSize, clock.GetUtcNow(), Lease, _owner, ct), cancellationToken);
+        var batch = await StoreRetry.ExecuteAsync(async ct => await queue.ClaimAsync(request, ct), cancellationToken);
         if (batch.Count == 0) return 0;
 
         var outcomes = new AttemptOutcome[batch.Count];
@@ -90,6 +101,10 @@ public sealed partial class QueueWorker(
     {
         var startedAt = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
+        var subscription = subscriptions.ForAccount(e.AccountId);
+        // A field the account's subscription does not take is kept, and skipped (unparseable ones are always re-parsed).
+        if (subscription is not null && e.EventType != EventTypes.Unknown && !subscription.Subscribes(e.EventType))
+            return new(e, ProcessingStatus.Skipped, startedAt, clock.GetUtcNow(), 0, $"{e.EventType} is not in the subscription's subscribedFields", null);
         var handler = handlers.For(e.EventType);
         if (handler is null)
             return new(e, ProcessingStatus.Skipped, startedAt, clock.GetUtcNow(), 0, null, null);
@@ -104,7 +119,7 @@ public sealed partial class QueueWorker(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var error = $"{ex.GetType().Name}: {ex.Message}";
-            var next = _schedule.NextAttemptAfter(e.Attempts);
+            var next = _schedule.NextAttemptAfter(e.Attempts, subscription?.ProcessingConfig.RetryAttempts);
             LogAttemptFailed(e.EventId, e.EventType, e.Attempts, next is null ? "failed" : "will retry", error);
             return new(e, next is null ? ProcessingStatus.Failed : ProcessingStatus.Pending, startedAt, clock.GetUtcNow(), Elapsed(started), error, next);
         }

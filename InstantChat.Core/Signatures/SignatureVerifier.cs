@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -27,19 +28,21 @@ public sealed class SignatureVerifier
     const string Prefix = "sha256=";
     readonly byte[][] _secrets;
     readonly bool _allowUnsigned;
+    readonly SubscriptionDirectory? _subscriptions;
 
-    public SignatureVerifier(IOptions<WebhookOptions> options)
+    public SignatureVerifier(IOptions<WebhookOptions> options, SubscriptionDirectory? subscriptions = null)
     {
         _secrets = options.Value.AppSecrets().ToArray();
         _allowUnsigned = options.Value.AllowUnsigned;
+        _subscriptions = subscriptions;
     }
 
-    public bool HasSecrets => _secrets.Length > 0;
+    public bool HasSecrets => _secrets.Length > 0 || _subscriptions?.HasSecrets == true;
 
     /// <summary>What can be decided before the body is read: a missing or garbled header needs no bytes.</summary>
     public SignatureCheck CheckHeader(string? header)
     {
-        if (_secrets.Length == 0) return _allowUnsigned ? SignatureCheck.AllowedUnsigned : SignatureCheck.NoSecret;
+        if (!HasSecrets) return _allowUnsigned ? SignatureCheck.AllowedUnsigned : SignatureCheck.NoSecret;
         if (string.IsNullOrEmpty(header)) return SignatureCheck.Missing;
         Span<byte> digest = stackalloc byte[32];
         return TryParseHeader(header, digest) ? SignatureCheck.Valid : SignatureCheck.Malformed;
@@ -60,7 +63,30 @@ public sealed class SignatureVerifier
             // No early exit: every secret is tried so timing does not tell which one matched.
             match |= CryptographicOperations.FixedTimeEquals(actual, expected);
         }
-        return match ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        if (match) return SignatureCheck.Valid;
+        return _subscriptions?.HasSecrets == true && MatchesSubscriptionSecret(body, expected) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+    }
+
+    /// <summary>
+    /// A subscription's secret signs only its own account's deliveries: it counts when every entry
+    /// of the delivery belongs to an account whose subscription has that same secret (one Meta app,
+    /// several accounts). A body with no readable entries is attributed to any subscription secret
+    /// that signed it, so it is still kept as a failed event rather than refused.
+    /// </summary>
+    bool MatchesSubscriptionSecret(ReadOnlySpan<byte> body, ReadOnlySpan<byte> expected)
+    {
+        var accounts = EntryAccounts.Read(body);
+        var candidates = accounts is null
+            ? _subscriptions!.SecretsFor(_subscriptions.AllAccounts)
+            : _subscriptions!.SecretsFor(accounts);
+        Span<byte> actual = stackalloc byte[32];
+        var match = false;
+        foreach (var (secret, owners) in candidates)
+        {
+            HMACSHA256.HashData(secret, body, actual);
+            match |= CryptographicOperations.FixedTimeEquals(actual, expected) && (accounts is null || accounts.All(owners.Contains));
+        }
+        return match;
     }
 
     /// <summary>Exactly <c>sha256=</c> followed by 64 hex digits of either case; nothing else.</summary>

@@ -14,7 +14,10 @@ public interface IQueueStore
     /// nextAttemptAt ≤ now, or processing with an expired lease): marks them processing, leased to
     /// <paramref name="owner"/> until now + lease, and counts the attempt.
     /// </summary>
-    Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken cancellationToken) =>
+        ClaimAsync(new ClaimRequest(max, now, lease, owner), cancellationToken);
 
     /// <summary>
     /// Writes the outcome of attempts in one commit. An outcome whose lease was lost (another
@@ -38,6 +41,41 @@ public interface IQueueStore
     Task<IReadOnlyList<WebhookEvent>> EnqueueAsync(IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken cancellationToken);
+}
+
+/// <param name="AccountLimits">At most this many events of an account in one claim (a subscription's batch size).</param>
+/// <param name="EventIds">Only these events (processing right after ingest, without waiting for the worker).</param>
+public sealed record ClaimRequest(
+    int Max,
+    DateTimeOffset Now,
+    TimeSpan Lease,
+    string Owner,
+    IReadOnlyDictionary<string, int>? AccountLimits = null,
+    IReadOnlyCollection<string>? EventIds = null)
+{
+    /// <summary>
+    /// Which candidates (id, account; in due order) to take: up to <see cref="Max"/>, and no more per
+    /// account than its limit. Candidates are read with some slack so limited accounts do not starve the rest.
+    /// </summary>
+    public List<string> Select(IEnumerable<(string EventId, string? AccountId)> candidates)
+    {
+        var taken = new List<string>(Max);
+        var perAccount = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, account) in candidates)
+        {
+            if (taken.Count >= Max) break;
+            if (account is not null && AccountLimits?.TryGetValue(account, out var limit) == true)
+            {
+                var n = perAccount.GetValueOrDefault(account);
+                if (n >= limit) continue;
+                perAccount[account] = n + 1;
+            }
+            taken.Add(id);
+        }
+        return taken;
+    }
+
+    public int CandidateCount => AccountLimits is { Count: > 0 } ? Max * 4 : Max;
 }
 
 /// <summary>How one attempt ended: a final status, or pending again at <paramref name="NextAttemptAt"/>.</summary>

@@ -3,6 +3,7 @@ using InstantChat.Core.Notifications;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Webhooks;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,7 @@ public sealed class QueueWorkerTests : IDisposable
     public void Dispose() => _stores.Dispose();
 
     QueueWorker Worker(int batchSize = 10) => new(
-        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(),
+        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
         Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 }),
         _clock, NullLogger<QueueWorker>.Instance);
 
@@ -92,7 +93,7 @@ public sealed class QueueWorkerTests : IDisposable
     public async Task Drain_NoHandlerForTheField_Skips()
     {
         var e = (await IngestAsync(("m1", "ok")))[0];
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(),
+        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
             Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
 
         await worker.DrainOnceAsync(default);
@@ -108,7 +109,7 @@ public sealed class QueueWorkerTests : IDisposable
         var feed = new InProcessEventFeed();
         var published = new List<WebhookEvent>();
         using var _ = feed.Subscribe((change, events) => { if (change == EventChange.Updated) published.AddRange(events); });
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed, TestMetrics.Create(),
+        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed, TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
             Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
 
         await worker.DrainOnceAsync(default);

@@ -1,6 +1,7 @@
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Tests.TestSupport;
 
 namespace InstantChat.Tests.Storage;
@@ -15,6 +16,7 @@ public sealed class MongoStoreTests(Jongodb server) : StoreContract
     protected override IQueueStore Queue => _stores.Queue;
     protected override IConversationStore Conversations => _stores.Conversations;
     protected override ICommentStore Comments => _stores.Comments;
+    protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
 
     public override async ValueTask InitializeAsync()
     {
@@ -38,6 +40,7 @@ public sealed class RealMongoStoreTests(RealMongo server) : StoreContract
     protected override IQueueStore Queue => _stores.Queue;
     protected override IConversationStore Conversations => _stores.Conversations;
     protected override ICommentStore Comments => _stores.Comments;
+    protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
 
     public override async ValueTask InitializeAsync()
     {

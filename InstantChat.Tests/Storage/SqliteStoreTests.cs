@@ -1,6 +1,7 @@
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed class SqliteStoreTests : StoreContract
     protected override IQueueStore Queue => _stores.Queue;
     protected override IConversationStore Conversations => _stores.Conversations;
     protected override ICommentStore Comments => _stores.Comments;
+    protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
 
     public override ValueTask InitializeAsync()
     {

@@ -20,6 +20,7 @@ public sealed class MongoStores
     public MongoQueueStore Queue => new(Database);
     public MongoConversationStore Conversations => new(Database);
     public MongoCommentStore Comments => new(Database);
+    public MongoSubscriptionStore Subscriptions => new(Database);
 
     public Task InitializeAsync() => new MongoStoreInitializer(Database).CreateIndexesAsync(default);
 

@@ -25,6 +25,7 @@ public sealed class SqliteStores : IDisposable
     public SqliteQueueStore Queue => new(Database, Writer);
     public SqliteConversationStore Conversations => new(Database, Writer);
     public SqliteCommentStore Comments => new(Database, Writer);
+    public SqliteSubscriptionStore Subscriptions => new(Database, Writer);
 
     public void Dispose()
     {

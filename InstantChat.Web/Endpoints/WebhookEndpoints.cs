@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,15 +27,16 @@ public static partial class WebhookEndpoints
         [FromQuery(Name = "hub.mode")] string? mode,
         [FromQuery(Name = "hub.verify_token")] string? token,
         [FromQuery(Name = "hub.challenge")] string? challenge,
-        IOptions<WebhookOptions> options)
+        IOptions<WebhookOptions> options,
+        SubscriptionDirectory subscriptions)
     {
-        var ok = mode == "subscribe"
-            && challenge is { Length: > 0 and <= MaxChallengeLength }
-            && Secrets.FixedTimeEquals(token, options.Value.VerifyToken);
+        // Both compares always run, so timing does not tell which token source matched.
+        var matches = Secrets.FixedTimeEquals(token, options.Value.VerifyToken) | subscriptions.MatchesVerifyToken(token);
+        var ok = mode == "subscribe" && challenge is { Length: > 0 and <= MaxChallengeLength } && matches;
         return ok
             ? TypedResults.Text(challenge, "text/plain")
             : TypedResults.Problem(statusCode: 403, title: "Verification refused",
-                detail: "hub.mode must be subscribe, hub.verify_token must match META_VERIFY_TOKEN, and hub.challenge must be present.");
+                detail: "hub.mode must be subscribe, hub.verify_token must match META_VERIFY_TOKEN or a subscription's verifyToken, and hub.challenge must be present.");
     }
 
     static async Task<Results<Ok<DeliveryAccepted>, ProblemHttpResult>> ReceiveAsync(

@@ -15,22 +15,25 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
     static readonly UpdateDefinitionBuilder<BsonDocument> U = Builders<BsonDocument>.Update;
     static readonly BsonArray Finished = ["completed", "failed", "skipped"];
 
-    public Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken ct) =>
+    public Task<IReadOnlyList<WebhookEvent>> ClaimAsync(ClaimRequest request, CancellationToken ct) =>
         MongoEventStore.Guard<IReadOnlyList<WebhookEvent>>(async () =>
         {
+            var (max, now, lease, owner) = (request.Max, request.Now, request.Lease, request.Owner);
             var nowMs = now.ToUnixTimeMilliseconds();
             // Expired leases first (a dead host's events), then due pending ones, each through its index.
-            var expired = F.And(F.Eq("status", "processing"), F.Lt("leaseUntil", nowMs));
-            var due = F.And(F.Eq("status", "pending"), F.Lte("nextAttemptAt", nowMs));
+            var only = request.EventIds is { } ids0 ? F.In("_id", ids0) : F.Empty;
+            var expired = F.And(F.Eq("status", "processing"), F.Lt("leaseUntil", nowMs), only);
+            var due = F.And(F.Eq("status", "pending"), F.Lte("nextAttemptAt", nowMs), only);
             var claimed = new List<WebhookEvent>();
             foreach (var (filter, sortField) in new[] { (expired, "leaseUntil"), (due, "nextAttemptAt") })
             {
                 if (claimed.Count >= max) break;
-                var candidates = await db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Ascending(sortField))
-                    .Limit(max - claimed.Count).ToListAsync(ct);
-                if (candidates.Count == 0) continue;
+                var found = await db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Ascending(sortField))
+                    .Limit(request.CandidateCount).ToListAsync(ct);
+                var chosen = (request with { Max = max - claimed.Count }).Select(found.Select(d => (d["_id"].AsString, MongoEventDocuments.Str(d, "accountId"))));
+                if (chosen.Count == 0) continue;
                 var token = Guid.NewGuid().ToString("N");
-                var ids = new BsonArray(candidates.Select(c => c["_id"]));
+                var ids = new BsonArray(chosen);
                 await db.Events.UpdateManyAsync(F.And(F.In("_id", ids), filter),
                     U.Set("status", "processing").Set("leaseUntil", (now + lease).ToUnixTimeMilliseconds())
                      .Set("leaseOwner", owner).Set("claimToken", token).Set("updatedAt", nowMs).Inc("attempts", 1),

@@ -11,24 +11,35 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
 {
     const string Finished = "('completed','failed','skipped')";
 
-    public Task<IReadOnlyList<WebhookEvent>> ClaimAsync(int max, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookEvent>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
         writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
-            // Expired leases first (a dead worker's events), then due pending ones, each through its partial index.
-            var command = ctx.Command($"""
+            // Inside the single writer, reading the candidates and updating them is one atomic step.
+            var ids = request.EventIds is { } only ? $" AND event_id IN ({string.Join(',', only.Select((_, i) => $"$e{i}"))})" : "";
+            var find = ctx.Command($"""
+                SELECT event_id, account_id FROM (SELECT event_id, account_id FROM events WHERE status = 'processing' AND lease_until < $now{ids} ORDER BY lease_until LIMIT $n)
+                UNION ALL
+                SELECT event_id, account_id FROM (SELECT event_id, account_id FROM events WHERE status = 'pending' AND next_attempt_at <= $now{ids} ORDER BY next_attempt_at LIMIT $n)
+                """);
+            find.Parameters.AddWithValue("$now", request.Now.ToUnixTimeMilliseconds());
+            find.Parameters.AddWithValue("$n", request.CandidateCount);
+            var i = 0;
+            foreach (var id in request.EventIds ?? []) find.Parameters.AddWithValue($"$e{i++}", id);
+            var candidates = new List<(string, string?)>();
+            using (var r = find.ExecuteReader())
+                while (r.Read()) candidates.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)));
+            var chosen = request.Select(candidates);
+            if (chosen.Count == 0) return [];
+
+            var claim = ctx.Command($"""
                 UPDATE events SET status = 'processing', lease_until = $lease, lease_owner = $owner, attempts = attempts + 1
-                WHERE event_id IN (
-                    SELECT event_id FROM (SELECT event_id FROM events WHERE status = 'processing' AND lease_until < $now ORDER BY lease_until LIMIT $max)
-                    UNION ALL
-                    SELECT event_id FROM (SELECT event_id FROM events WHERE status = 'pending' AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max)
-                    LIMIT $max)
+                WHERE event_id IN ({string.Join(',', chosen.Select((_, j) => $"$c{j}"))})
                 RETURNING {SqliteEventColumns.Select}
                 """);
-            command.Parameters.AddWithValue("$lease", (now + lease).ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$owner", owner);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$max", max);
-            return ReadAll(command);
+            claim.Parameters.AddWithValue("$lease", (request.Now + request.Lease).ToUnixTimeMilliseconds());
+            claim.Parameters.AddWithValue("$owner", request.Owner);
+            for (var j = 0; j < chosen.Count; j++) claim.Parameters.AddWithValue($"$c{j}", chosen[j]);
+            return ReadAll(claim);
         }, cancellationToken);
 
     public Task<IReadOnlyList<WebhookEvent>> CompleteAsync(IReadOnlyList<AttemptOutcome> outcomes, string owner, CancellationToken cancellationToken) =>

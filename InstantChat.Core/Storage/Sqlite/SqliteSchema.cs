@@ -116,5 +116,20 @@ static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_comments_time ON comments(timestamp);
         CREATE INDEX IF NOT EXISTS ix_comments_media ON comments(account_id, media_id, timestamp);
+
+        CREATE TABLE IF NOT EXISTS subscriptions (
+            subscription_id      TEXT NOT NULL PRIMARY KEY,
+            instagram_account_id TEXT NOT NULL UNIQUE,
+            user_id              TEXT,
+            subscribed_fields    TEXT NOT NULL,
+            url                  TEXT,
+            verify_token         TEXT,
+            secret               TEXT,
+            enable_queue         INTEGER NOT NULL,
+            batch_size           INTEGER NOT NULL,
+            retry_attempts       INTEGER NOT NULL,
+            created_at           INTEGER NOT NULL,
+            updated_at           INTEGER NOT NULL
+        );
         """;
 }

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using InstantChat.Core.Subscriptions;
+using Microsoft.Data.Sqlite;
+
+namespace InstantChat.Core.Storage.Sqlite;
+
+public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWriter writer) : ISubscriptionStore
+{
+    const string Columns = """
+        subscription_id, instagram_account_id, user_id, subscribed_fields, url, verify_token, secret,
+        enable_queue, batch_size, retry_attempts, created_at, updated_at
+        """;
+
+    public async Task<IReadOnlyList<WebhookSubscription>> ListAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {Columns} FROM subscriptions ORDER BY created_at, subscription_id", null, cancellationToken);
+
+    public async Task<WebhookSubscription?> FindAsync(string subscriptionId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM subscriptions WHERE subscription_id = $id", subscriptionId, cancellationToken)).SingleOrDefault();
+
+    public Task<bool> CreateAsync(WebhookSubscription s, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    {
+        // The account is unique: a second subscription for it is a conflict, not an overwrite.
+        var command = ctx.Command($"INSERT INTO subscriptions ({Columns}) VALUES ($id, $account, $user, $fields, $url, $token, $secret, $queue, $batch, $retries, $created, $updated) ON CONFLICT DO NOTHING");
+        Bind(command, s);
+        return command.ExecuteNonQuery() == 1;
+    }, cancellationToken);
+
+    public Task<bool> UpdateAsync(WebhookSubscription s, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    {
+        var command = ctx.Command("""
+            UPDATE subscriptions SET instagram_account_id = $account, user_id = $user, subscribed_fields = $fields, url = $url,
+                verify_token = $token, secret = $secret, enable_queue = $queue, batch_size = $batch, retry_attempts = $retries,
+                updated_at = $updated
+            WHERE subscription_id = $id
+            """);
+        Bind(command, s);
+        return command.ExecuteNonQuery() == 1;
+    }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    {
+        var command = ctx.Command("DELETE FROM subscriptions WHERE subscription_id = $id");
+        command.Parameters.AddWithValue("$id", subscriptionId);
+        return command.ExecuteNonQuery() == 1;
+    }, cancellationToken);
+
+    static void Bind(SqliteCommand command, WebhookSubscription s)
+    {
+        var p = command.Parameters;
+        p.AddWithValue("$id", s.SubscriptionId);
+        p.AddWithValue("$account", s.InstagramAccountId);
+        p.AddWithValue("$user", (object?)s.UserId ?? DBNull.Value);
+        p.AddWithValue("$fields", JsonSerializer.Serialize(s.SubscribedFields));
+        p.AddWithValue("$url", (object?)s.WebhookConfig.Url ?? DBNull.Value);
+        p.AddWithValue("$token", (object?)s.WebhookConfig.VerifyToken ?? DBNull.Value);
+        p.AddWithValue("$secret", (object?)s.WebhookConfig.Secret ?? DBNull.Value);
+        p.AddWithValue("$queue", s.ProcessingConfig.EnableQueue ? 1 : 0);
+        p.AddWithValue("$batch", s.ProcessingConfig.BatchSize);
+        p.AddWithValue("$retries", s.ProcessingConfig.RetryAttempts);
+        p.AddWithValue("$created", s.CreatedAt.ToUnixTimeMilliseconds());
+        p.AddWithValue("$updated", s.UpdatedAt.ToUnixTimeMilliseconds());
+    }
+
+    async Task<List<WebhookSubscription>> QueryAsync(string sql, string? id, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (id is not null) command.Parameters.AddWithValue("$id", id);
+        var list = new List<WebhookSubscription>();
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+            list.Add(new WebhookSubscription(r.GetString(0), r.GetString(1), S(2),
+                JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [],
+                new WebhookConfig(S(4), S(5), S(6)),
+                new ProcessingConfig(r.GetInt64(7) == 1, r.GetInt32(8), r.GetInt32(9)),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11))));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Frozen;
+using InstantChat.Core.Signatures;
+using InstantChat.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace InstantChat.Core.Subscriptions;
+
+/// <summary>
+/// The subscriptions the hot paths consult (signature, verification, processing), held in memory:
+/// reloaded at once after a local change and every few seconds for changes made on other hosts.
+/// </summary>
+public sealed partial class SubscriptionDirectory(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionDirectory> logger) : BackgroundService
+{
+    static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+    volatile FrozenDictionary<string, WebhookSubscription> _byAccount = FrozenDictionary<string, WebhookSubscription>.Empty;
+
+    public WebhookSubscription? ForAccount(string? accountId) => accountId is null ? null : _byAccount.GetValueOrDefault(accountId);
+
+    public bool Any => _byAccount.Count > 0;
+
+    /// <summary>Per-account claim limits (each subscription's batch size).</summary>
+    public IReadOnlyDictionary<string, int>? BatchSizes { get; private set; }
+
+    /// <summary>Accounts whose events are processed right after the commit instead of waiting for a worker.</summary>
+    public bool ProcessesImmediately(string? accountId) => ForAccount(accountId) is { ProcessingConfig.EnableQueue: false };
+
+    /// <summary>The app secrets of the subscriptions of these accounts (each distinct secret once).</summary>
+    public IReadOnlyList<(byte[] Secret, IReadOnlySet<string> Accounts)> SecretsFor(IEnumerable<string?> accounts) =>
+        accounts.Select(ForAccount).OfType<WebhookSubscription>().Where(s => !string.IsNullOrEmpty(s.WebhookConfig.Secret))
+            .GroupBy(s => s.WebhookConfig.Secret!, StringComparer.Ordinal)
+            .Select(g => (System.Text.Encoding.UTF8.GetBytes(g.Key), (IReadOnlySet<string>)g.Select(s => s.InstagramAccountId).ToHashSet()))
+            .ToList();
+
+    public IEnumerable<string?> AllAccounts => _byAccount.Keys;
+
+    public bool HasSecrets => _byAccount.Values.Any(s => !string.IsNullOrEmpty(s.WebhookConfig.Secret));
+
+    /// <summary>Constant-time against every subscription's token: no early exit tells which matched.</summary>
+    public bool MatchesVerifyToken(string? token)
+    {
+        var match = false;
+        foreach (var s in _byAccount.Values)
+            match |= Secrets.FixedTimeEquals(token, s.WebhookConfig.VerifyToken);
+        return match;
+    }
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var all = (await store.ListAsync(cancellationToken)).ToFrozenDictionary(s => s.InstagramAccountId, StringComparer.Ordinal);
+        BatchSizes = all.Count == 0 ? null : all.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ProcessingConfig.BatchSize, StringComparer.Ordinal);
+        _byAccount = all;
+    }
+
+    /// <summary>Loaded before the host takes requests, so the first delivery already sees every subscription.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReloadAsync(cancellationToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogReloadFailed(ex.Message);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Delay(Refresh, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReloadAsync(stoppingToken);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                LogReloadFailed(ex.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await Task.Delay(Refresh, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Reloading subscriptions failed: {Error}")]
+    partial void LogReloadFailed(string error);
+}
