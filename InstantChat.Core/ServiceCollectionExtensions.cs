@@ -4,6 +4,7 @@ using InstantChat.Core.Notifications;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Signatures;
+using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
@@ -26,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<InstagramParser>();
+        services.AddSingleton<StatsService>();
         services.AddSingleton<SignatureVerifier>();
         services.AddSingleton<WebhookIngestor>();
         services.AddSingleton<IngestWriter>();
@@ -77,6 +79,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ICommentStore, MongoCommentStore>();
         services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
+        services.AddSingleton<IStatsStore, MongoStatsStore>();
         // Other hosts' events reach this host's pages through the store.
         services.AddHostedService<MongoEventPoller>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
@@ -94,6 +97,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ICommentStore, SqliteCommentStore>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
+        services.AddSingleton<IStatsStore, SqliteStatsStore>();
         // Registered before the writer's hosted service is started: hosted services start in order.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
         return services;

@@ -21,6 +21,7 @@ app.MapRetryEndpoints();
 app.MapTestEventEndpoints();
 app.MapConversationEndpoints();
 app.MapSubscriptionEndpoints();
+app.MapStatsEndpoints();
 app.MapOperatorEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -1,5 +1,6 @@
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
+using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Tests.TestSupport;
@@ -17,6 +18,8 @@ public sealed class MongoStoreTests(Jongodb server) : StoreContract
     protected override IConversationStore Conversations => _stores.Conversations;
     protected override ICommentStore Comments => _stores.Comments;
     protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
+    protected override IStatsStore Stats => _stores.Stats;
+    protected override Task ForgetEventsAsync() => _stores.ForgetEventsAsync();
 
     public override async ValueTask InitializeAsync()
     {
@@ -41,6 +44,8 @@ public sealed class RealMongoStoreTests(RealMongo server) : StoreContract
     protected override IConversationStore Conversations => _stores.Conversations;
     protected override ICommentStore Comments => _stores.Comments;
     protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
+    protected override IStatsStore Stats => _stores.Stats;
+    protected override Task ForgetEventsAsync() => _stores.ForgetEventsAsync();
 
     public override async ValueTask InitializeAsync()
     {

@@ -1,5 +1,6 @@
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
+using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Sqlite;
@@ -18,6 +19,10 @@ public sealed class SqliteStoreTests : StoreContract
     protected override IConversationStore Conversations => _stores.Conversations;
     protected override ICommentStore Comments => _stores.Comments;
     protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
+    protected override IStatsStore Stats => _stores.Stats;
+
+    protected override Task ForgetEventsAsync() => _stores.Writer.ExecuteAsync(ctx =>
+        ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
 
     public override ValueTask InitializeAsync()
     {

@@ -21,6 +21,13 @@ public sealed class MongoStores
     public MongoConversationStore Conversations => new(Database);
     public MongoCommentStore Comments => new(Database);
     public MongoSubscriptionStore Subscriptions => new(Database);
+    public MongoStatsStore Stats => new(Database);
+
+    public async Task ForgetEventsAsync()
+    {
+        await Database.Events.DeleteManyAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Empty);
+        await Database.Deliveries.DeleteManyAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Empty);
+    }
 
     public Task InitializeAsync() => new MongoStoreInitializer(Database).CreateIndexesAsync(default);
 

@@ -26,6 +26,7 @@ public sealed class SqliteStores : IDisposable
     public SqliteConversationStore Conversations => new(Database, Writer);
     public SqliteCommentStore Comments => new(Database, Writer);
     public SqliteSubscriptionStore Subscriptions => new(Database, Writer);
+    public SqliteStatsStore Stats => new(Database);
 
     public void Dispose()
     {

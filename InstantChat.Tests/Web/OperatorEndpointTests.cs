@@ -29,6 +29,24 @@ public sealed class OperatorEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Stats_AfterTraffic_ReportEveryFigure()
+    {
+        await _app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("m1", "x"), Deliveries.Message("m2", "y"))));
+        var api = _app.ApiClient();
+        await Eventually.WaitAsync(() => api.EventsAsync(), l => l.Count == 2 && l.All(e => e.GetProperty("processedStatus").GetString() == "completed"));
+
+        var stats = await Eventually.WaitAsync(() => api.GetJsonAsync("/api/webhooks/stats"), s => s.GetProperty("byStatus").TryGetProperty("completed", out var c) && c.GetInt64() == 2);
+
+        Assert.Equal(2, stats.GetProperty("total").GetInt64());
+        Assert.Equal(2, stats.GetProperty("byType").GetProperty("messages").GetInt64());
+        Assert.Equal(1.0, stats.GetProperty("successRate").GetDouble());
+        Assert.Equal(0, stats.GetProperty("queueLength").GetInt64());
+        foreach (var field in new[] { "errorRate", "averageProcessingMs", "throughputPerSecond", "latency", "eventsPerAccount", "topSenders", "last24Hours", "last7Days" })
+            Assert.True(stats.TryGetProperty(field, out _), field);
+        Assert.Equal(24, stats.GetProperty("last24Hours").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Metrics_Anonymous_Returns401() =>
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/metrics")).StatusCode);
 

@@ -1,3 +1,4 @@
+using InstantChat.Core.Stats;
 using InstantChat.Core.Webhooks;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -31,6 +32,7 @@ public sealed class MongoIngestStore(MongoDatabase db) : IIngestStore
                 { "body", new BsonBinaryData(b.Delivery.Body.ToArray()) },
             });
             await db.Deliveries.InsertManyAsync(deliveries, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            await MongoStatsStore.ApplyAsync(db, new StatDeltas().Received(results.SelectMany(r => r.Inserted)), cancellationToken);
             return results;
         }
         catch (MongoException ex)

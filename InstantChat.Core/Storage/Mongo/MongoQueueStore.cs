@@ -1,3 +1,4 @@
+using InstantChat.Core.Stats;
 using InstantChat.Core.Webhooks;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -40,6 +41,9 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
                     cancellationToken: ct);
                 var won = await db.Events.Find(F.And(F.In("_id", ids), F.Eq("claimToken", token))).ToListAsync(ct);
                 claimed.AddRange(won.Select(MongoEventDocuments.FromDocument));
+                // Reclaiming an expired lease leaves the status as it was; only due pending events move.
+                if (sortField == "nextAttemptAt")
+                    await MongoStatsStore.ApplyAsync(db, new StatDeltas().Moved(ProcessingStatus.Pending, ProcessingStatus.Processing, won.Count), ct);
             }
             return claimed;
         });
@@ -64,6 +68,9 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             var written = (await db.Events.Find(F.And(F.In("_id", ids), F.Eq("writeToken", token))).ToListAsync(ct))
                 .Select(MongoEventDocuments.FromDocument).ToList();
             var byId = outcomes.ToDictionary(o => o.Event.EventId);
+            var deltas = new StatDeltas();
+            foreach (var o in written.Select(e => byId[e.EventId])) deltas.Finished(o.Event, o.Status, o.FinishedAt, o.ProcessingMs);
+            await MongoStatsStore.ApplyAsync(db, deltas, ct);
             if (written.Count > 0)
                 await db.Attempts.InsertManyAsync(written.Select(e => byId[e.EventId]).Select(o => new BsonDocument
                 {
@@ -77,8 +84,14 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
     public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
-            var result = await db.Events.UpdateOneAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), Requeue(now), cancellationToken: ct);
-            if (result.ModifiedCount == 1) return RequeueResult.Queued;
+            var before = await db.Events.FindOneAndUpdateAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), Requeue(now),
+                new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.Before }, ct);
+            if (before is not null)
+            {
+                ProcessingStatuses.TryParse(MongoEventDocuments.Str(before, "status"), out var from);
+                await MongoStatsStore.ApplyAsync(db, new StatDeltas().Moved(from, ProcessingStatus.Pending, 1), ct);
+                return RequeueResult.Queued;
+            }
             return await db.Events.CountDocumentsAsync(F.Eq("_id", eventId), cancellationToken: ct) == 0 ? RequeueResult.NotFound : RequeueResult.Conflict;
         });
 
@@ -89,7 +102,9 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             if (filter.EventType is { } type) filters.Add(F.Eq("eventType", type));
             if (filter.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
             if (filter.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
-            return (int)(await db.Events.UpdateManyAsync(F.And(filters), Requeue(now), cancellationToken: ct)).ModifiedCount;
+            var queued = (int)(await db.Events.UpdateManyAsync(F.And(filters), Requeue(now), cancellationToken: ct)).ModifiedCount;
+            await MongoStatsStore.ApplyAsync(db, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued), ct);
+            return queued;
         });
 
     // Attempts restart from zero; the ones before stay in event_attempts.
@@ -105,7 +120,9 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
         MongoEventStore.Guard<IReadOnlyList<WebhookEvent>>(async () =>
         {
             var inserted = await MongoEventInserter.InsertNewAsync(db, events, ct);
-            return events.Where(e => inserted.Contains(e.EventId)).ToList();
+            var added = events.Where(e => inserted.Contains(e.EventId)).ToList();
+            await MongoStatsStore.ApplyAsync(db, new StatDeltas().Received(added), ct);
+            return added;
         });
 
     public Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken ct) =>

@@ -58,6 +58,11 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             Index("ix_sender", new BsonDocument { { "senderId", 1 }, { "_id", -1 } }),
             Index("ix_updated", new BsonDocument("updatedAt", 1)),
         ], cancellationToken);
+        await db.Stats.Indexes.CreateManyAsync(
+        [
+            Index("ix_kind_key", new BsonDocument { { "kind", 1 }, { "key", 1 } }),
+            Index("ix_kind_value", new BsonDocument { { "kind", 1 }, { "value", -1 } }),
+        ], cancellationToken);
         await db.Subscriptions.Indexes.CreateOneAsync(Index("ux_account", new BsonDocument("instagramAccountId", 1), unique: true), cancellationToken: cancellationToken);
         await db.Attempts.Indexes.CreateOneAsync(Index("ix_event", new BsonDocument { { "eventId", 1 }, { "startedAt", 1 } }), cancellationToken: cancellationToken);
         await db.Conversations.Indexes.CreateManyAsync(

@@ -1,3 +1,4 @@
+using InstantChat.Core.Stats;
 using InstantChat.Core.Webhooks;
 
 namespace InstantChat.Core.Storage.Sqlite;
@@ -36,6 +37,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                 command.ExecuteNonQuery();
                 results[b] = new CommitResult(inserted, batches[b].Events.Count - inserted.Count);
             }
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Received(results.SelectMany(r => r.Inserted)));
             return results;
         }, cancellationToken);
 }

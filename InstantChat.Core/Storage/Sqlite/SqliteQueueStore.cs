@@ -1,3 +1,4 @@
+using InstantChat.Core.Stats;
 using InstantChat.Core.Webhooks;
 using Microsoft.Data.Sqlite;
 
@@ -17,17 +18,22 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
             // Inside the single writer, reading the candidates and updating them is one atomic step.
             var ids = request.EventIds is { } only ? $" AND event_id IN ({string.Join(',', only.Select((_, i) => $"$e{i}"))})" : "";
             var find = ctx.Command($"""
-                SELECT event_id, account_id FROM (SELECT event_id, account_id FROM events WHERE status = 'processing' AND lease_until < $now{ids} ORDER BY lease_until LIMIT $n)
+                SELECT event_id, account_id, 0 FROM (SELECT event_id, account_id FROM events WHERE status = 'processing' AND lease_until < $now{ids} ORDER BY lease_until LIMIT $n)
                 UNION ALL
-                SELECT event_id, account_id FROM (SELECT event_id, account_id FROM events WHERE status = 'pending' AND next_attempt_at <= $now{ids} ORDER BY next_attempt_at LIMIT $n)
+                SELECT event_id, account_id, 1 FROM (SELECT event_id, account_id FROM events WHERE status = 'pending' AND next_attempt_at <= $now{ids} ORDER BY next_attempt_at LIMIT $n)
                 """);
             find.Parameters.AddWithValue("$now", request.Now.ToUnixTimeMilliseconds());
             find.Parameters.AddWithValue("$n", request.CandidateCount);
             var i = 0;
             foreach (var id in request.EventIds ?? []) find.Parameters.AddWithValue($"$e{i++}", id);
             var candidates = new List<(string, string?)>();
+            var fromPending = new HashSet<string>(StringComparer.Ordinal);
             using (var r = find.ExecuteReader())
-                while (r.Read()) candidates.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)));
+                while (r.Read())
+                {
+                    candidates.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)));
+                    if (r.GetInt64(2) == 1) fromPending.Add(r.GetString(0));
+                }
             var chosen = request.Select(candidates);
             if (chosen.Count == 0) return [];
 
@@ -39,13 +45,17 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
             claim.Parameters.AddWithValue("$lease", (request.Now + request.Lease).ToUnixTimeMilliseconds());
             claim.Parameters.AddWithValue("$owner", request.Owner);
             for (var j = 0; j < chosen.Count; j++) claim.Parameters.AddWithValue($"$c{j}", chosen[j]);
-            return ReadAll(claim);
+            // Candidates still processing were reclaimed from an expired lease: their status does not change.
+            var claimed = ReadAll(claim);
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(ProcessingStatus.Pending, ProcessingStatus.Processing, claimed.Count(e => fromPending.Contains(e.EventId))));
+            return claimed;
         }, cancellationToken);
 
     public Task<IReadOnlyList<WebhookEvent>> CompleteAsync(IReadOnlyList<AttemptOutcome> outcomes, string owner, CancellationToken cancellationToken) =>
         writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
             var written = new List<WebhookEvent>(outcomes.Count);
+            var deltas = new StatDeltas();
             foreach (var o in outcomes)
             {
                 var final = o.Status != ProcessingStatus.Pending;
@@ -60,6 +70,7 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
                 var rows = ReadAll(update);
                 if (rows.Count == 0) continue; // lease lost: another worker owns this attempt now
                 written.Add(rows[0]);
+                deltas.Finished(o.Event, o.Status, o.FinishedAt, o.ProcessingMs);
                 var history = ctx.Command(HistorySql);
                 history.Parameters.AddWithValue("$id", o.Event.EventId);
                 history.Parameters.AddWithValue("$attempt", o.Event.Attempts);
@@ -70,6 +81,7 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
                 history.Parameters.AddWithValue("$ms", o.ProcessingMs);
                 history.ExecuteNonQuery();
             }
+            SqliteStatsStore.Apply(ctx, deltas);
             return written;
         }, cancellationToken);
 
@@ -88,13 +100,16 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
     public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>
         {
+            var current = ctx.Command("SELECT status FROM events WHERE event_id = $id");
+            current.Parameters.AddWithValue("$id", eventId);
+            if (current.ExecuteScalar() is not string status) return RequeueResult.NotFound;
             var command = ctx.Command($"{RequeueSql} AND event_id = $id");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$id", eventId);
-            if (command.ExecuteNonQuery() == 1) return RequeueResult.Queued;
-            var exists = ctx.Command("SELECT count(*) FROM events WHERE event_id = $id");
-            exists.Parameters.AddWithValue("$id", eventId);
-            return (long)exists.ExecuteScalar()! == 0 ? RequeueResult.NotFound : RequeueResult.Conflict;
+            if (command.ExecuteNonQuery() != 1) return RequeueResult.Conflict;
+            ProcessingStatuses.TryParse(status, out var from);
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(from, ProcessingStatus.Pending, 1));
+            return RequeueResult.Queued;
         }, cancellationToken);
 
     public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -110,7 +125,9 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
             command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
             command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
             command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
-            return command.ExecuteNonQuery();
+            var queued = command.ExecuteNonQuery();
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued));
+            return queued;
         }, cancellationToken);
 
     // Attempts restart from zero; the ones before stay in event_attempts.
@@ -140,6 +157,7 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
                 SqliteEventColumns.Bind(insert, e);
                 if (insert.ExecuteNonQuery() == 1) added.Add(e);
             }
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Received(added));
             return added;
         }, cancellationToken);
 

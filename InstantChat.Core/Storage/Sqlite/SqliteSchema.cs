@@ -117,6 +117,14 @@ static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_comments_time ON comments(timestamp);
         CREATE INDEX IF NOT EXISTS ix_comments_media ON comments(account_id, media_id, timestamp);
 
+        -- Stats are kept, not computed: counters updated in the same commit as what they count.
+        CREATE TABLE IF NOT EXISTS stat_counters (
+            kind  TEXT NOT NULL,
+            key   TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (kind, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_stat_top ON stat_counters(kind, value);
         CREATE TABLE IF NOT EXISTS subscriptions (
             subscription_id      TEXT NOT NULL PRIMARY KEY,
             instagram_account_id TEXT NOT NULL UNIQUE,
