@@ -3,6 +3,7 @@ using InstantChat.Core.Conversations;
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
+using InstantChat.Core.Retention;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
@@ -40,6 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, ReparseHandler>();
         services.AddSingleton<SubscriptionDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDirectory>());
+        services.AddOptions<RetentionOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<RetentionService>();
         services.AddSingleton<QueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
         return services;
@@ -80,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommentStore, MongoCommentStore>();
         services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
         services.AddSingleton<IStatsStore, MongoStatsStore>();
+        services.AddSingleton<IRetentionStore, MongoRetentionStore>();
         // Other hosts' events reach this host's pages through the store.
         services.AddHostedService<MongoEventPoller>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
@@ -98,6 +102,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommentStore, SqliteCommentStore>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
+        services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         // Registered before the writer's hosted service is started: hosted services start in order.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
         return services;

@@ -19,6 +19,7 @@ public sealed class MongoStoreTests(Jongodb server) : StoreContract
     protected override ICommentStore Comments => _stores.Comments;
     protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
     protected override IStatsStore Stats => _stores.Stats;
+    protected override InstantChat.Core.Retention.IRetentionStore Retention => new InstantChat.Core.Storage.Mongo.MongoRetentionStore(_stores.Database);
     protected override Task ForgetEventsAsync() => _stores.ForgetEventsAsync();
 
     public override async ValueTask InitializeAsync()
@@ -45,6 +46,7 @@ public sealed class RealMongoStoreTests(RealMongo server) : StoreContract
     protected override ICommentStore Comments => _stores.Comments;
     protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
     protected override IStatsStore Stats => _stores.Stats;
+    protected override InstantChat.Core.Retention.IRetentionStore Retention => new InstantChat.Core.Storage.Mongo.MongoRetentionStore(_stores.Database);
     protected override Task ForgetEventsAsync() => _stores.ForgetEventsAsync();
 
     public override async ValueTask InitializeAsync()

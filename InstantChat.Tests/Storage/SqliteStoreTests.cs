@@ -20,6 +20,7 @@ public sealed class SqliteStoreTests : StoreContract
     protected override ICommentStore Comments => _stores.Comments;
     protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
     protected override IStatsStore Stats => _stores.Stats;
+    protected override InstantChat.Core.Retention.IRetentionStore Retention => new InstantChat.Core.Storage.Sqlite.SqliteRetentionStore(_stores.Writer);
 
     protected override Task ForgetEventsAsync() => _stores.Writer.ExecuteAsync(ctx =>
         ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());

@@ -1,0 +1,36 @@
+using InstantChat.Core.Retention;
+using InstantChat.Core.Stats;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using InstantChat.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace InstantChat.Tests.Storage;
+
+public abstract partial class StoreContract
+{
+    protected abstract IRetentionStore Retention { get; }
+
+    [Fact]
+    public async Task Purge_OldFinishedEvents_GoneWithTheirDeliveriesButCountersStay()
+    {
+        var old = await CommitAsync(Deliveries.Envelope(Deliveries.Message("old1", "x"), Deliveries.Message("old2", "y")), T0.AddDays(-40));
+        var stuck = await CommitAsync(Deliveries.Envelope(Deliveries.Message("old-pending", "z")), T0.AddDays(-40));
+        var recent = await CommitAsync(Deliveries.Envelope(Deliveries.Message("new1", "x")), T0);
+        var claimed = await Queue.ClaimAsync(new ClaimRequest(10, T0, TimeSpan.FromSeconds(30), "w", EventIds: old.Inserted.Select(e => e.EventId).ToList()), default);
+        await Queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, ProcessingStatus.Completed, T0, T0, 1, null, null)).ToList(), "w", default);
+        var stats = new StatsService(Stats, new FakeTimeProvider(T0));
+        var totalBefore = (await stats.ReportAsync(default)).Total;
+
+        var deleted = await Retention.PurgeAsync(T0.AddDays(-30), 100, default);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal(["new1", "old-pending"], (await AllAsync()).Select(e => e.DeduplicationKey.Split(':')[^1]).Order());
+        Assert.Null(await Events.FindDeliveryAsync(old.Inserted[0].DeliveryId, default));
+        Assert.NotNull(await Events.FindDeliveryAsync(stuck.Inserted[0].DeliveryId, default)); // still needed by an unfinished event
+        Assert.NotNull(await Events.FindDeliveryAsync(recent.Inserted[0].DeliveryId, default));
+        Assert.Empty(await Queue.AttemptsAsync(old.Inserted[0].EventId, default));
+        Assert.Equal(totalBefore, (await stats.ReportAsync(default)).Total);
+        Assert.Equal(0, await Retention.PurgeAsync(T0.AddDays(-30), 100, default));
+    }
+}
