@@ -1,30 +1,17 @@
-using InstantChat.Core.Comments;
-using InstantChat.Core.Conversations;
-using InstantChat.Core.Stats;
-using InstantChat.Core.Storage;
-using InstantChat.Core.Subscriptions;
 using InstantChat.Tests.TestSupport;
 
 namespace InstantChat.Tests.Storage;
 
-/// <summary>The store contract on jongodb, the MongoDB-wire server the test script installs.</summary>
-public sealed class MongoStoreTests(Jongodb server) : StoreContract
+/// <summary>The store contract on a MongoDB-wire server; each test gets its own database.</summary>
+public abstract class MongoContract(Func<string> newDatabaseUri) : StoreContract
 {
-    MongoStores _stores = null!;
+    MongoStores? _stores;
 
-    protected override IIngestStore Ingest => _stores.Ingest;
-    protected override IEventStore Events => _stores.Events;
-    protected override IQueueStore Queue => _stores.Queue;
-    protected override IConversationStore Conversations => _stores.Conversations;
-    protected override ICommentStore Comments => _stores.Comments;
-    protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
-    protected override IStatsStore Stats => _stores.Stats;
-    protected override InstantChat.Core.Retention.IRetentionStore Retention => new InstantChat.Core.Storage.Mongo.MongoRetentionStore(_stores.Database);
-    protected override Task ForgetEventsAsync() => _stores.ForgetEventsAsync();
+    protected override IStoreSet Stores => _stores!;
 
     public override async ValueTask InitializeAsync()
     {
-        _stores = new MongoStores(server.NewDatabaseUri());
+        _stores = new MongoStores(newDatabaseUri());
         await _stores.InitializeAsync();
     }
 
@@ -34,29 +21,8 @@ public sealed class MongoStoreTests(Jongodb server) : StoreContract
     }
 }
 
-/// <summary>The same contract on a real MongoDB (Testcontainers or MONGO_TEST_URI), where one is available.</summary>
-public sealed class RealMongoStoreTests(RealMongo server) : StoreContract
-{
-    MongoStores _stores = null!;
+/// <summary>On jongodb, the MongoDB-wire server the test script installs.</summary>
+public sealed class MongoStoreTests(Jongodb server) : MongoContract(server.NewDatabaseUri);
 
-    protected override IIngestStore Ingest => _stores.Ingest;
-    protected override IEventStore Events => _stores.Events;
-    protected override IQueueStore Queue => _stores.Queue;
-    protected override IConversationStore Conversations => _stores.Conversations;
-    protected override ICommentStore Comments => _stores.Comments;
-    protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
-    protected override IStatsStore Stats => _stores.Stats;
-    protected override InstantChat.Core.Retention.IRetentionStore Retention => new InstantChat.Core.Storage.Mongo.MongoRetentionStore(_stores.Database);
-    protected override Task ForgetEventsAsync() => _stores.ForgetEventsAsync();
-
-    public override async ValueTask InitializeAsync()
-    {
-        _stores = new MongoStores(server.NewDatabaseUri());
-        await _stores.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_stores is not null) await _stores.DropAsync();
-    }
-}
+/// <summary>On a real MongoDB (Testcontainers or MONGO_TEST_URI), where one is available.</summary>
+public sealed class RealMongoStoreTests(RealMongo server) : MongoContract(server.NewDatabaseUri);

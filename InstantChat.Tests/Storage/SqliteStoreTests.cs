@@ -1,8 +1,4 @@
-using InstantChat.Core.Comments;
-using InstantChat.Core.Conversations;
-using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Options;
@@ -13,17 +9,7 @@ public sealed class SqliteStoreTests : StoreContract
 {
     SqliteStores _stores = null!;
 
-    protected override IIngestStore Ingest => _stores.Ingest;
-    protected override IEventStore Events => _stores.Events;
-    protected override IQueueStore Queue => _stores.Queue;
-    protected override IConversationStore Conversations => _stores.Conversations;
-    protected override ICommentStore Comments => _stores.Comments;
-    protected override ISubscriptionStore Subscriptions => _stores.Subscriptions;
-    protected override IStatsStore Stats => _stores.Stats;
-    protected override InstantChat.Core.Retention.IRetentionStore Retention => new InstantChat.Core.Storage.Sqlite.SqliteRetentionStore(_stores.Writer);
-
-    protected override Task ForgetEventsAsync() => _stores.Writer.ExecuteAsync(ctx =>
-        ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
+    protected override IStoreSet Stores => _stores;
 
     public override ValueTask InitializeAsync()
     {
@@ -59,6 +45,6 @@ public sealed class SqliteStoreTests : StoreContract
         await good;
         await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
         Assert.Equal(20, (await AllAsync()).Count);
-        Assert.Null(await Events.FindDeliveryAsync("x", default)); // the failed write's insert was rolled back
+        Assert.Null(await _stores.Events.FindDeliveryAsync("x", default)); // the failed write's insert was rolled back
     }
 }

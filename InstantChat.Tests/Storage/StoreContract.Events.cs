@@ -2,6 +2,9 @@ using System.Text;
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Parsing;
+using InstantChat.Core.Retention;
+using InstantChat.Core.Stats;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Webhooks;
 using InstantChat.Tests.TestSupport;
@@ -11,13 +14,19 @@ namespace InstantChat.Tests.Storage;
 /// <summary>What every store must do; each store runs it through a subclass that supplies a real instance.</summary>
 public abstract partial class StoreContract : IAsyncLifetime
 {
-    protected abstract IIngestStore Ingest { get; }
-    protected abstract IEventStore Events { get; }
-    protected abstract IQueueStore Queue { get; }
-    protected abstract IConversationStore Conversations { get; }
-    protected abstract ICommentStore Comments { get; }
+    /// <summary>The backend under test, made fresh (its own file or database) for each test.</summary>
+    protected abstract IStoreSet Stores { get; }
     public abstract ValueTask InitializeAsync();
     public abstract ValueTask DisposeAsync();
+
+    IIngestStore Ingest => Stores.Ingest;
+    IEventStore Events => Stores.Events;
+    IQueueStore Queue => Stores.Queue;
+    IConversationStore Conversations => Stores.Conversations;
+    ICommentStore Comments => Stores.Comments;
+    ISubscriptionStore Subscriptions => Stores.Subscriptions;
+    IStatsStore Stats => Stores.Stats;
+    IRetentionStore Retention => Stores.Retention;
 
     readonly InstagramParser _parser = new();
     protected static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);

@@ -9,8 +9,6 @@ namespace InstantChat.Tests.Storage;
 
 public abstract partial class StoreContract
 {
-    protected abstract IRetentionStore Retention { get; }
-
     [Fact]
     public async Task Purge_OldFinishedEvents_GoneWithTheirDeliveriesButCountersStay()
     {

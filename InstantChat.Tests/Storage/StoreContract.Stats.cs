@@ -10,11 +10,6 @@ namespace InstantChat.Tests.Storage;
 
 public abstract partial class StoreContract
 {
-    protected abstract IStatsStore Stats { get; }
-
-    /// <summary>Deletes every event and delivery behind the store's back, leaving the counters.</summary>
-    protected abstract Task ForgetEventsAsync();
-
     /// <summary>9 events: 6 messages (alice ×4, bob ×2) on two accounts, 2 comments, 1 unparseable; then 4 completed, 1 failed, 1 retry pending.</summary>
     async Task<StatsService> KnownHistoryAsync()
     {
@@ -75,7 +70,7 @@ public abstract partial class StoreContract
         var service = await KnownHistoryAsync();
         var before = JsonSerializer.Serialize(await service.ReportAsync(default));
 
-        await ForgetEventsAsync();
+        await Stores.ForgetEventsAsync();
 
         Assert.Empty(await AllAsync());
         Assert.Equal(before, JsonSerializer.Serialize(await service.ReportAsync(default)));

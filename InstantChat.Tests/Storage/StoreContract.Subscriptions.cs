@@ -6,8 +6,6 @@ namespace InstantChat.Tests.Storage;
 
 public abstract partial class StoreContract
 {
-    protected abstract ISubscriptionStore Subscriptions { get; }
-
     static WebhookSubscription Subscription(string id, string account) => new(id, account, "user-1", ["messages", "comments"],
         new WebhookConfig("https://example.com/hook", "token-" + id, "secret-" + id), new ProcessingConfig(true, 50, 4), T0, T0);
 

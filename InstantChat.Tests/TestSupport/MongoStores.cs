@@ -1,11 +1,16 @@
+using InstantChat.Core.Comments;
+using InstantChat.Core.Conversations;
+using InstantChat.Core.Retention;
+using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
 using Microsoft.Extensions.Options;
 
 namespace InstantChat.Tests.TestSupport;
 
 /// <summary>The MongoDB store as the host wires it, on its own database of a real server.</summary>
-public sealed class MongoStores
+public sealed class MongoStores : IStoreSet
 {
     public MongoStores(string uri)
     {
@@ -15,13 +20,14 @@ public sealed class MongoStores
 
     public string Uri { get; }
     public MongoDatabase Database { get; }
-    public MongoIngestStore Ingest => new(Database);
-    public MongoEventStore Events => new(Database);
-    public MongoQueueStore Queue => new(Database);
-    public MongoConversationStore Conversations => new(Database);
-    public MongoCommentStore Comments => new(Database);
-    public MongoSubscriptionStore Subscriptions => new(Database);
-    public MongoStatsStore Stats => new(Database);
+    public IIngestStore Ingest => new MongoIngestStore(Database);
+    public IEventStore Events => new MongoEventStore(Database);
+    public IQueueStore Queue => new MongoQueueStore(Database);
+    public IConversationStore Conversations => new MongoConversationStore(Database);
+    public ICommentStore Comments => new MongoCommentStore(Database);
+    public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database);
+    public IStatsStore Stats => new MongoStatsStore(Database);
+    public IRetentionStore Retention => new MongoRetentionStore(Database);
 
     public async Task ForgetEventsAsync()
     {

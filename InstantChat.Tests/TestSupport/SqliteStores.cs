@@ -1,4 +1,9 @@
+using InstantChat.Core.Comments;
+using InstantChat.Core.Conversations;
+using InstantChat.Core.Retention;
+using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace InstantChat.Tests.TestSupport;
 
 /// <summary>The embedded store as the host wires it, on a real file in a temp folder.</summary>
-public sealed class SqliteStores : IDisposable
+public sealed class SqliteStores : IStoreSet, IDisposable
 {
     readonly TempDir _dir = new();
 
@@ -20,13 +25,16 @@ public sealed class SqliteStores : IDisposable
     public string DataDir => _dir.Path;
     public SqliteDatabase Database { get; }
     public SqliteWriter Writer { get; }
-    public SqliteIngestStore Ingest => new(Writer);
-    public SqliteEventStore Events => new(Database);
-    public SqliteQueueStore Queue => new(Database, Writer);
-    public SqliteConversationStore Conversations => new(Database, Writer);
-    public SqliteCommentStore Comments => new(Database, Writer);
-    public SqliteSubscriptionStore Subscriptions => new(Database, Writer);
-    public SqliteStatsStore Stats => new(Database);
+    public IIngestStore Ingest => new SqliteIngestStore(Writer);
+    public IEventStore Events => new SqliteEventStore(Database);
+    public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
+    public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
+    public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
+    public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer);
+    public IStatsStore Stats => new SqliteStatsStore(Database);
+    public IRetentionStore Retention => new SqliteRetentionStore(Writer);
+
+    public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
 
     public void Dispose()
     {
