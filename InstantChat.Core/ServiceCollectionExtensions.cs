@@ -4,6 +4,7 @@ using InstantChat.Core.Notifications;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Retention;
+using InstantChat.Core.Security;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
@@ -39,6 +40,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
         services.AddSingleton<IEventHandler, ReparseHandler>();
+        services.AddSingleton<ApiKeyDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton<SubscriptionDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDirectory>());
         services.AddOptions<RetentionOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -84,6 +87,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
         services.AddSingleton<IStatsStore, MongoStatsStore>();
         services.AddSingleton<IRetentionStore, MongoRetentionStore>();
+        services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
         // Other hosts' events reach this host's pages through the store.
         services.AddHostedService<MongoEventPoller>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
@@ -103,6 +107,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
+        services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         // Registered before the writer's hosted service is started: hosted services start in order.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
         return services;

@@ -22,6 +22,7 @@ app.MapTestEventEndpoints();
 app.MapConversationEndpoints();
 app.MapSubscriptionEndpoints();
 app.MapStatsEndpoints();
+app.MapKeyEndpoints();
 app.MapOperatorEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -18,6 +18,7 @@ public interface IStoreSet
     ISubscriptionStore Subscriptions { get; }
     IStatsStore Stats { get; }
     IRetentionStore Retention { get; }
+    InstantChat.Core.Security.IApiKeyStore ApiKeys { get; }
 
     /// <summary>Deletes every event and delivery behind the stores' back, leaving the counters.</summary>
     Task ForgetEventsAsync();

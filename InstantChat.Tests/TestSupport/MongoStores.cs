@@ -28,6 +28,7 @@ public sealed class MongoStores : IStoreSet
     public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database);
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);
+    public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
 
     public async Task ForgetEventsAsync()
     {

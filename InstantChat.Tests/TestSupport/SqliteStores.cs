@@ -33,6 +33,7 @@ public sealed class SqliteStores : IStoreSet, IDisposable
     public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer);
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer);
+    public InstantChat.Core.Security.IApiKeyStore ApiKeys => new SqliteApiKeyStore(Database, Writer);
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using InstantChat.Core.Security;
 using InstantChat.Core.Signatures;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<ApiKeyOptions> keys,
+    ApiKeyDirectory directory,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
@@ -28,10 +30,17 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        if (!Secrets.FixedTimeEquals(header["Bearer ".Length..].Trim(), keys.Value.AdminApiKey))
-            return Task.FromResult(AuthenticateResult.Fail("invalid API key"));
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "admin-api-key"), new Claim(ClaimTypes.Role, Roles.Admin)], SchemeName);
+        var presented = header["Bearer ".Length..].Trim();
+        // The configured key first (constant-time), then the issued keys (by hash).
+        if (Secrets.FixedTimeEquals(presented, keys.Value.AdminApiKey)) return Success("admin-api-key", Roles.Admin);
+        return directory.Find(presented) is { } key
+            ? Success($"key:{key.Name}", key.Role)
+            : Task.FromResult(AuthenticateResult.Fail("invalid API key"));
+    }
+
+    Task<AuthenticateResult> Success(string name, string role)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
@@ -47,12 +56,6 @@ public sealed class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new() { HttpContext = Context, ProblemDetails = { Status = 403, Title = "Forbidden", Detail = "This action needs the admin role." } });
     }
-}
-
-public static class Roles
-{
-    public const string Admin = "admin";
-    public const string Viewer = "viewer";
 }
 
 public static class Policies

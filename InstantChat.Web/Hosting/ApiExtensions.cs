@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InstantChat.Core.Security;
 using InstantChat.Core.Storage;
 using InstantChat.Web.Auth;
 using Microsoft.AspNetCore.Authentication;

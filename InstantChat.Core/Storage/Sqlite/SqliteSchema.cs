@@ -125,6 +125,15 @@ static class SqliteSchema
             PRIMARY KEY (kind, key)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_stat_top ON stat_counters(kind, value);
+        CREATE TABLE IF NOT EXISTS api_keys (
+            key_id       TEXT NOT NULL PRIMARY KEY,
+            name         TEXT NOT NULL,
+            role         TEXT NOT NULL,
+            hash         TEXT NOT NULL UNIQUE,
+            prefix       TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            last_used_at INTEGER
+        );
         CREATE TABLE IF NOT EXISTS subscriptions (
             subscription_id      TEXT NOT NULL PRIMARY KEY,
             instagram_account_id TEXT NOT NULL UNIQUE,
