@@ -40,6 +40,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
         services.AddSingleton<IEventHandler, ReparseHandler>();
+        services.AddOptions<UserOptions>().Bind(configuration);
+        services.AddSingleton<UserService>();
+        services.AddHostedService<AdminBootstrap>();
         services.AddSingleton<ApiKeyDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton<SubscriptionDirectory>();
@@ -88,6 +91,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStatsStore, MongoStatsStore>();
         services.AddSingleton<IRetentionStore, MongoRetentionStore>();
         services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
+        services.AddSingleton<IUserStore, MongoUserStore>();
         // Other hosts' events reach this host's pages through the store.
         services.AddHostedService<MongoEventPoller>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
@@ -108,6 +112,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.AddSingleton<IUserStore, SqliteUserStore>();
         // Registered before the writer's hosted service is started: hosted services start in order.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreInitializerService>());
         return services;

@@ -23,8 +23,9 @@ app.MapConversationEndpoints();
 app.MapSubscriptionEndpoints();
 app.MapStatsEndpoints();
 app.MapKeyEndpoints();
+app.MapAccountEndpoints();
 app.MapOperatorEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();  // /login opts out
 app.Run();
 return 0;
 

@@ -13,6 +13,7 @@ public sealed class LayoutTests : BunitContext
     {
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
+        AddAuthorization().SetAuthorized("alice");
     }
 
     [Fact]
@@ -23,6 +24,8 @@ public sealed class LayoutTests : BunitContext
         Assert.Contains("InstantChat Webhooks", cut.Find(".mud-appbar").TextContent);
         Assert.Contains("Overview", cut.Find(".mud-navmenu").TextContent);
         Assert.Equal("page body", cut.Find("#page").TextContent);
+        Assert.Equal("alice", cut.Find("[data-testid=signed-in-user]").TextContent);
+        Assert.NotNull(cut.Find("form[action='/account/logout'][method=post]"));
     }
 
     [Fact]

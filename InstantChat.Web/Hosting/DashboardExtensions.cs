@@ -7,6 +7,7 @@ public static class DashboardExtensions
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
         services.AddMudServices();
         return services;
     }

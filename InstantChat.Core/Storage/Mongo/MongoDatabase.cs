@@ -34,6 +34,7 @@ public sealed class MongoDatabase
     public IMongoCollection<BsonDocument> Messages => Database.GetCollection<BsonDocument>("thread_messages");
     public IMongoCollection<BsonDocument> Reactions => Database.GetCollection<BsonDocument>("reactions");
     public IMongoCollection<BsonDocument> Comments => Database.GetCollection<BsonDocument>("comments");
+    public IMongoCollection<BsonDocument> Users => Database.GetCollection<BsonDocument>("users");
     public IMongoCollection<BsonDocument> ApiKeys => Database.GetCollection<BsonDocument>("api_keys");
     public IMongoCollection<BsonDocument> Stats => Database.GetCollection<BsonDocument>("stat_counters");
     public IMongoCollection<BsonDocument> Subscriptions => Database.GetCollection<BsonDocument>("subscriptions");

@@ -63,6 +63,7 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             Index("ix_kind_key", new BsonDocument { { "kind", 1 }, { "key", 1 } }),
             Index("ix_kind_value", new BsonDocument { { "kind", 1 }, { "value", -1 } }),
         ], cancellationToken);
+        await db.Users.Indexes.CreateOneAsync(Index("ux_username", new BsonDocument("username", 1), unique: true), cancellationToken: cancellationToken);
         await db.ApiKeys.Indexes.CreateOneAsync(Index("ux_hash", new BsonDocument("hash", 1), unique: true), cancellationToken: cancellationToken);
         await db.Subscriptions.Indexes.CreateOneAsync(Index("ux_account", new BsonDocument("instagramAccountId", 1), unique: true), cancellationToken: cancellationToken);
         await db.Attempts.Indexes.CreateOneAsync(Index("ix_event", new BsonDocument { { "eventId", 1 }, { "startedAt", 1 } }), cancellationToken: cancellationToken);

@@ -125,6 +125,16 @@ static class SqliteSchema
             PRIMARY KEY (kind, key)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_stat_top ON stat_counters(kind, value);
+        CREATE TABLE IF NOT EXISTS users (
+            user_id       TEXT NOT NULL PRIMARY KEY,
+            username      TEXT NOT NULL UNIQUE,
+            role          TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            disabled      INTEGER NOT NULL,
+            failed_logins INTEGER NOT NULL,
+            locked_until  INTEGER,
+            created_at    INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS api_keys (
             key_id       TEXT NOT NULL PRIMARY KEY,
             name         TEXT NOT NULL,

@@ -1,0 +1,74 @@
+using System.Threading.RateLimiting;
+using InstantChat.Core.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace InstantChat.Web.Auth;
+
+public static class AuthenticationSetup
+{
+    const string Smart = "cookie-or-key";
+    public const string LoginLimit = "login";
+
+    /// <summary>
+    /// One scheme picks the other: a request with <c>Authorization: Bearer</c> is an API key, anything
+    /// else is the sign-in cookie. Unauthenticated API calls get 401/403 problem details; pages
+    /// redirect to /login.
+    /// </summary>
+    public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services)
+    {
+        services.AddSharedDataProtection();
+        services.AddAuthentication(Smart)
+            .AddPolicyScheme(Smart, "API key or sign-in cookie", o => o.ForwardDefaultSelector = c =>
+                c.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "instantchat.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request is HTTPS (behind a proxy: with forwarded headers on).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/login";
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = c => IsApi(c.Request) ? Problem(c.HttpContext, 401, "Authentication required") : Redirect(c);
+                o.Events.OnRedirectToAccessDenied = c => IsApi(c.Request) ? Problem(c.HttpContext, 403, "Forbidden") : Redirect(c);
+            });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (c, _) =>
+            {
+                c.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+            // Sign-in attempts per client address; the per-user lockout is in UserService.
+            o.AddPolicy(LoginLimit, c => RateLimitPartition.GetFixedWindowLimiter(
+                c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return services;
+    }
+
+    static bool IsApi(HttpRequest r) =>
+        r.Path.StartsWithSegments("/api") || r.Path.StartsWithSegments("/metrics") || r.Path.StartsWithSegments("/hubs");
+
+    static Task Problem(HttpContext context, int status, string title)
+    {
+        context.Response.StatusCode = status;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new() { HttpContext = context, ProblemDetails = { Status = status, Title = title } }).AsTask();
+    }
+
+    static Task Redirect(RedirectContext<CookieAuthenticationOptions> c)
+    {
+        c.Response.Redirect(c.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
