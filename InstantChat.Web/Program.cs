@@ -24,6 +24,7 @@ app.MapSubscriptionEndpoints();
 app.MapStatsEndpoints();
 app.MapKeyEndpoints();
 app.MapAccountEndpoints();
+app.MapUserEndpoints();
 app.MapOperatorEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();  // /login opts out
 app.Run();

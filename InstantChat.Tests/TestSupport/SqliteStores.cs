@@ -34,6 +34,7 @@ public sealed class SqliteStores : IStoreSet, IDisposable
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new SqliteApiKeyStore(Database, Writer);
+    public InstantChat.Core.Security.IUserStore Users => new SqliteUserStore(Database, Writer);
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
 
