@@ -13,6 +13,7 @@ public sealed class StartupConfigurationTests
     [InlineData("WEBHOOK_ALLOW_UNSIGNED", "maybe")]
     [InlineData("MONGO_URI", "not-a-mongo-uri")]
     [InlineData("RETENTION_DAYS", "0")]
+    [InlineData("API_RATE_LIMIT", "0")]
     [InlineData("MONGO_URI", "mongodb://")]
     public async Task Start_InvalidVariable_ExitsWithOneLineNamingIt(string variable, string value)
     {

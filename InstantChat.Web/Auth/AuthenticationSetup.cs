@@ -17,8 +17,9 @@ public static class AuthenticationSetup
     /// else is the sign-in cookie. Unauthenticated API calls get 401/403 problem details; pages
     /// redirect to /login.
     /// </summary>
-    public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services)
+    public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<RateLimitOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSharedDataProtection();
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "API key or sign-in cookie", o => o.ForwardDefaultSelector = c =>
@@ -48,12 +49,37 @@ public static class AuthenticationSetup
                 c.HttpContext.Response.Headers.RetryAfter = "60";
                 return ValueTask.CompletedTask;
             };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
+            {
+                var limits = c.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+                // Meta's deliveries: one shared, generous bucket (0 turns it off), so a flood cannot starve the host.
+                if (Hosting.ApiExtensions.IsWebhookDelivery(c.Request))
+                    return limits.WebhookPerSecond == 0
+                        ? RateLimitPartition.GetNoLimiter("webhook")
+                        : RateLimitPartition.GetFixedWindowLimiter("webhook", _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.WebhookPerSecond, Window = TimeSpan.FromSeconds(1) });
+                // The API: per caller (API key or user; the address when anonymous).
+                if (IsApi(c.Request))
+                    return RateLimitPartition.GetTokenBucketLimiter(c.User.Identity?.Name ?? c.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                        _ => new TokenBucketRateLimiterOptions { TokenLimit = limits.ApiPerMinute, TokensPerPeriod = limits.ApiPerMinute, ReplenishmentPeriod = TimeSpan.FromMinutes(1) });
+                return RateLimitPartition.GetNoLimiter("pages");
+            });
             // Sign-in attempts per client address; the per-user lockout is in UserService.
             o.AddPolicy(LoginLimit, c => RateLimitPartition.GetFixedWindowLimiter(
                 c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
+    }
+
+    public sealed class RateLimitOptions
+    {
+        [ConfigurationKeyName("WEBHOOK_RATE_LIMIT")]
+        [System.ComponentModel.DataAnnotations.Range(0, 1_000_000, ErrorMessage = "WEBHOOK_RATE_LIMIT must be between {1} and {2} deliveries per second (0 = off).")]
+        public int WebhookPerSecond { get; init; } = 20_000;
+
+        [ConfigurationKeyName("API_RATE_LIMIT")]
+        [System.ComponentModel.DataAnnotations.Range(1, 1_000_000, ErrorMessage = "API_RATE_LIMIT must be between {1} and {2} requests per minute.")]
+        public int ApiPerMinute { get; init; } = 1_200;
     }
 
     static bool IsApi(HttpRequest r) =>

@@ -24,7 +24,7 @@ public static class ApiExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        services.AddDashboardAuthentication();
+        services.AddDashboardAuthentication(configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
@@ -36,21 +36,26 @@ public static class ApiExtensions
         return services;
     }
 
-    static bool IsWebhookDelivery(HttpRequest request) =>
+    internal static bool IsWebhookDelivery(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/webhooks/instagram", StringComparison.OrdinalIgnoreCase);
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        // Behind a reverse proxy set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true (ASP.NET's own switch)
+        // so the client address (rate limits, audit) and the https scheme (secure cookies) are the real ones.
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Meta's deliveries carry no credentials (the endpoint checks their signature): the hottest
         // path skips building an authentication handler per request.
-        app.UseWhen(c => !IsWebhookDelivery(c.Request), api =>
-        {
-            api.UseAuthentication();
-            api.UseRateLimiter();
-            api.UseAuthorization();
-        });
+        app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthentication());
+        app.UseRateLimiter();
+        app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthorization());
+        // The two are added in branches, which WebApplication cannot see: without these marks it would
+        // add its own authentication and authorization at the very start of the pipeline, for every request.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         return app;
     }
 }

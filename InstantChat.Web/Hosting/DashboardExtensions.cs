@@ -9,6 +9,8 @@ public static class DashboardExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
+        // SecurityHeaders sends X-Frame-Options: DENY on every response; antiforgery must not add a second value.
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         return services;
     }
 
