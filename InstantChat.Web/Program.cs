@@ -2,6 +2,7 @@ using InstantChat.Core;
 using InstantChat.Web.Components;
 using InstantChat.Web.Endpoints;
 using InstantChat.Web.Hosting;
+using InstantChat.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLogging();                                          // Serilog, from configuration
@@ -25,6 +26,7 @@ app.MapStatsEndpoints();
 app.MapKeyEndpoints();
 app.MapAccountEndpoints();
 app.MapUserEndpoints();
+app.MapHub<WebhookHub>(WebhookHub.Path);
 app.MapOperatorEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();  // /login opts out
 app.Run();

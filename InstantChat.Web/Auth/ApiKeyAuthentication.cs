@@ -28,14 +28,23 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        var presented = header["Bearer ".Length..].Trim();
+        if (PresentedKey(Request) is not { } presented) return Task.FromResult(AuthenticateResult.NoResult());
         // The configured key first (constant-time), then the issued keys (by hash).
         if (Secrets.FixedTimeEquals(presented, keys.Value.AdminApiKey)) return Success("admin-api-key", Roles.Admin);
         return directory.Find(presented) is { } key
             ? Success($"key:{key.Name}", key.Role)
             : Task.FromResult(AuthenticateResult.Fail("invalid API key"));
+    }
+
+    /// <summary>
+    /// <c>Authorization: Bearer</c>; on the hub also the <c>access_token</c> query parameter, which is
+    /// how SignalR clients send a token over WebSockets and SSE (browsers cannot set headers there).
+    /// </summary>
+    public static string? PresentedKey(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
+        return request.Path.StartsWithSegments("/hubs") && request.Query["access_token"].ToString() is { Length: > 0 } token ? token : null;
     }
 
     Task<AuthenticateResult> Success(string name, string role)

@@ -23,7 +23,7 @@ public static class AuthenticationSetup
         services.AddSharedDataProtection();
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "API key or sign-in cookie", o => o.ForwardDefaultSelector = c =>
-                c.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ApiKeyAuthenticationHandler.PresentedKey(c.Request) is not null
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)

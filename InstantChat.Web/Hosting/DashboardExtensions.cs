@@ -8,6 +8,10 @@ public static class DashboardExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        // The hub sends events exactly as the REST API returns them (camelCase, enums as strings).
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddHostedService<Hubs.HubBroadcaster>();
         services.AddMudServices();
         // SecurityHeaders sends X-Frame-Options: DENY on every response; antiforgery must not add a second value.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
