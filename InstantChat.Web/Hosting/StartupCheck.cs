@@ -27,15 +27,12 @@ public static class StartupCheck
     static void LogSecurityPosture(WebApplication app)
     {
         var webhook = app.Services.GetRequiredService<IOptions<InstantChat.Core.Webhooks.WebhookOptions>>().Value;
-        var keys = app.Services.GetRequiredService<IOptions<Auth.ApiKeyOptions>>().Value;
         if (!webhook.AppSecrets().Any())
             app.Logger.LogWarning(webhook.AllowUnsigned
                 ? "WEBHOOK_ALLOW_UNSIGNED=true and no app secret: webhook POSTs are accepted WITHOUT signature checks"
-                : "No INSTAGRAM_APP_SECRET or META_APP_SECRET: every webhook POST is refused with 401");
+                : "No INSTAGRAM_APP_SECRET or META_APP_SECRET: webhook POSTs are refused with 401 unless a subscription has a secret");
         if (string.IsNullOrEmpty(webhook.VerifyToken))
-            app.Logger.LogWarning("No META_VERIFY_TOKEN: webhook verification answers 403");
-        if (string.IsNullOrEmpty(keys.AdminApiKey))
-            app.Logger.LogWarning("No ADMIN_API_KEY: the REST API answers 401 to everyone");
+            app.Logger.LogWarning("No META_VERIFY_TOKEN: webhook verification answers 403 unless a subscription has a verify token");
     }
 
     public static string? Describe(Exception ex) => ex switch
