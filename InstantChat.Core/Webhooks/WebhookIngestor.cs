@@ -2,12 +2,11 @@ using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InstantChat.Core.Webhooks;
 
 /// <summary>A verified delivery in, its events durably stored out. Transport-free: the endpoint owns HTTP.</summary>
-public sealed class WebhookIngestor(InstagramParser parser, IngestWriter writer, SubscriptionDirectory subscriptions, IServiceProvider services, TimeProvider clock)
+public sealed class WebhookIngestor(InstagramParser parser, IngestWriter writer, SubscriptionDirectory subscriptions, QueueWorker worker, TimeProvider clock)
 {
     public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
     {
@@ -21,7 +20,6 @@ public sealed class WebhookIngestor(InstagramParser parser, IngestWriter writer,
         if (immediate.Count > 0)
         {
             // After the commit, not before the answer: Meta's acknowledgement never waits on processing.
-            var worker = services.GetRequiredService<QueueWorker>();
             _ = Task.Run(() => worker.ProcessNowAsync(immediate, CancellationToken.None), CancellationToken.None);
         }
         return new IngestOutcome(deliveryId, events.Count, result.Duplicates, result.Inserted);
