@@ -12,6 +12,11 @@ if [ ! -x "$JONGODB" ]; then
   npm install --prefix .tools/jongodb --no-audit --no-fund --silent @jongodb/memory-server-bin-linux-x64-gnu@0.1.6
 fi
 
-# The browser tests (Debian's chromium) add their install step here when they land.
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 
 dotnet test --project InstantChat.Tests "$@"
