@@ -54,6 +54,18 @@ public sealed class SignInBrowserTests(BrowserHost host) : IDisposable
     }
 
     [Fact]
+    public async Task Webhook_SignedDelivery_ToastAppearsWithinTwoSeconds()
+    {
+        var (page, _) = await SignedInAsync(1280);
+        var client = _app.Factory.CreateClient();
+
+        await client.SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("toast-1", "hi", sender: "900777"))));
+
+        await Assertions.Expect(page.GetByText("New messages from 900777")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        await page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot("toast") });
+    }
+
+    [Fact]
     public async Task SignOut_ReturnsToLoginAndPagesAreClosedAgain()
     {
         var (page, _) = await SignedInAsync(1280);

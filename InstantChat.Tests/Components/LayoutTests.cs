@@ -9,9 +9,13 @@ namespace InstantChat.Tests.Components;
 
 public sealed class LayoutTests : BunitContext
 {
+    readonly InstantChat.Core.Notifications.InProcessEventFeed _feed = new();
+
     public LayoutTests()
     {
         Services.AddMudServices();
+        Services.AddSingleton<InstantChat.Core.Notifications.IEventFeed>(_feed);
+        Services.AddSingleton(TimeProvider.System);
         JSInterop.Mode = JSRuntimeMode.Loose;
         AddAuthorization().SetAuthorized("alice");
     }
@@ -37,6 +41,21 @@ public sealed class LayoutTests : BunitContext
         cut.Find("[aria-label='Toggle dark mode']").Click();
 
         Assert.NotEqual(before, cut.Find("[aria-label='Toggle dark mode']").InnerHtml);
+    }
+
+    [Fact]
+    public void MainLayout_EventReceived_ShowsAToastNamingTypeAndSender()
+    {
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+        var e = new InstantChat.Core.Webhooks.WebhookEvent
+        {
+            EventId = "01KZZZZZZZZZZZZZZZZZZZZZZZ", EventType = "messages", SenderId = "555", Timestamp = DateTimeOffset.UtcNow,
+            ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k", DeliveryId = "d",
+        };
+
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [e]);
+
+        cut.WaitForAssertion(() => Assert.Contains("New messages from 555", cut.Markup));
     }
 
     [Fact]
