@@ -22,8 +22,8 @@ public sealed class SignInBrowserTests(BrowserHost host) : IDisposable
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(_app.BaseUrl + "/");
-        // Interactive only once the circuit is up: wait for Blazor's own signal before clicking.
-        await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('[data-testid=signed-in-user]')");
+        // The first paint is prerendered HTML: act only once the circuit has rendered the layout interactively.
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
         return (page, problems);
     }
 

@@ -18,6 +18,7 @@ public sealed class LayoutTests : BunitContext
         Services.AddSingleton(TimeProvider.System);
         JSInterop.Mode = JSRuntimeMode.Loose;
         AddAuthorization().SetAuthorized("alice");
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]
