@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using InstantChat.Core.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace InstantChat.Core.Security;
@@ -11,9 +10,8 @@ namespace InstantChat.Core.Security;
 /// store. Reloaded after a local change and every few seconds (keys revoked on another host stop
 /// working within that time). Last use is written at most once a minute per key.
 /// </summary>
-public sealed partial class ApiKeyDirectory(IApiKeyStore store, TimeProvider clock, ILogger<ApiKeyDirectory> logger) : BackgroundService
+public sealed partial class ApiKeyDirectory(IApiKeyStore store, TimeProvider clock, ILogger<ApiKeyDirectory> logger) : StoreMirror(clock, logger)
 {
-    static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
     volatile FrozenDictionary<string, ApiKey> _byHash = FrozenDictionary<string, ApiKey>.Empty;
     readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new();
@@ -23,7 +21,7 @@ public sealed partial class ApiKeyDirectory(IApiKeyStore store, TimeProvider clo
         if (!presentedKey.StartsWith(ApiKeySecrets.Prefix, StringComparison.Ordinal)) return null;
         // A hash lookup: the comparison is between hashes of 256-bit secrets, so timing reveals nothing usable.
         if (!_byHash.TryGetValue(ApiKeySecrets.Hash(presentedKey), out var key)) return null;
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         if (!_touched.TryGetValue(key.KeyId, out var last) || now - last > TouchEvery)
         {
             _touched[key.KeyId] = now;
@@ -35,30 +33,12 @@ public sealed partial class ApiKeyDirectory(IApiKeyStore store, TimeProvider clo
     async Task TouchAsync(string keyId, DateTimeOffset at)
     {
         try { await store.TouchAsync(keyId, at, CancellationToken.None); }
-        catch (StoreUnavailableException ex) { LogReloadFailed(ex.Message); }
+        catch (StoreUnavailableException ex) { LogTouchFailed(Logger, ex.Message); }
     }
 
-    public async Task ReloadAsync(CancellationToken cancellationToken) =>
+    public override async Task ReloadAsync(CancellationToken cancellationToken) =>
         _byHash = (await store.ListAsync(cancellationToken)).ToFrozenDictionary(k => k.Hash, StringComparer.Ordinal);
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try { await ReloadAsync(cancellationToken); }
-        catch (StoreUnavailableException ex) { LogReloadFailed(ex.Message); }
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(Refresh, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            try { await ReloadAsync(stoppingToken); }
-            catch (StoreUnavailableException ex) { LogReloadFailed(ex.Message); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
-
-    [LoggerMessage(LogLevel.Warning, "API keys: store unavailable: {Error}")]
-    partial void LogReloadFailed(string error);
+    [LoggerMessage(LogLevel.Warning, "Recording an API key's last use failed: {Error}")]
+    static partial void LogTouchFailed(ILogger logger, string error);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace InstantChat.Core.Subscriptions;
@@ -10,9 +9,8 @@ namespace InstantChat.Core.Subscriptions;
 /// The subscriptions the hot paths consult (signature, verification, processing), held in memory:
 /// reloaded at once after a local change and every few seconds for changes made on other hosts.
 /// </summary>
-public sealed partial class SubscriptionDirectory(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionDirectory> logger) : BackgroundService
+public sealed class SubscriptionDirectory(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionDirectory> logger) : StoreMirror(clock, logger)
 {
-    static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     volatile FrozenDictionary<string, WebhookSubscription> _byAccount = FrozenDictionary<string, WebhookSubscription>.Empty;
 
     public WebhookSubscription? ForAccount(string? accountId) => accountId is null ? null : _byAccount.GetValueOrDefault(accountId);
@@ -45,48 +43,10 @@ public sealed partial class SubscriptionDirectory(ISubscriptionStore store, Time
         return match;
     }
 
-    public async Task ReloadAsync(CancellationToken cancellationToken)
+    public override async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var all = (await store.ListAsync(cancellationToken)).ToFrozenDictionary(s => s.InstagramAccountId, StringComparer.Ordinal);
         BatchSizes = all.Count == 0 ? null : all.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ProcessingConfig.BatchSize, StringComparer.Ordinal);
         _byAccount = all;
     }
-
-    /// <summary>Loaded before the host takes requests, so the first delivery already sees every subscription.</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReloadAsync(cancellationToken);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            LogReloadFailed(ex.Message);
-        }
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Delay(Refresh, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ReloadAsync(stoppingToken);
-            }
-            catch (StoreUnavailableException ex)
-            {
-                LogReloadFailed(ex.Message);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            await Task.Delay(Refresh, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Reloading subscriptions failed: {Error}")]
-    partial void LogReloadFailed(string error);
 }

@@ -49,8 +49,8 @@ public static class ConversationEndpoints
 
 static class Paging
 {
-    public const int Default = 50;
-    public const int Max = 500;
+    public const int Default = InstantChat.Core.Storage.EventQuery.DefaultLimit;
+    public const int Max = InstantChat.Core.Storage.EventQuery.MaxLimit;
 
     /// <summary>limit as SPEC has it everywhere: a whole number from 1 to 500, default 50.</summary>
     public static int Limit(string? value, Dictionary<string, string[]> errors)
