@@ -31,6 +31,9 @@ public interface IQueueStore
     /// <summary>Puts every finished event matching the filter back in the queue; returns how many.</summary>
     Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>How many events <see cref="RequeueManyAsync"/> would put back now (for a confirmation).</summary>
+    Task<long> CountRequeueableAsync(RequeueFilter filter, CancellationToken cancellationToken);
+
     /// <summary>Events waiting or being processed.</summary>
     Task<long> QueueLengthAsync(CancellationToken cancellationToken);
 

@@ -137,6 +137,22 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task CountRequeueable_Filter_CountsWhatRequeueManyWouldQueue()
+    {
+        await SeedAsync(4);
+        var now = T0.AddMinutes(1);
+        var c = await Queue.ClaimAsync(10, now, Lease, "a", CancellationToken.None);
+        await Queue.CompleteAsync([Done(c[0], now, ProcessingStatus.Failed, "x"), Done(c[1], now, ProcessingStatus.Failed, "x"), Done(c[2], now)], "a", CancellationToken.None);
+
+        Assert.Equal(2, await Queue.CountRequeueableAsync(new(null, null, null, null), CancellationToken.None));
+        Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, "comments", null, null), CancellationToken.None));
+        Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, now.AddDays(1), null), CancellationToken.None));
+        Assert.Equal(1, await Queue.CountRequeueableAsync(new(ProcessingStatus.Completed, "messages", T0.AddDays(-1), T0.AddDays(1)), CancellationToken.None));
+        Assert.Equal(2, await Queue.RequeueManyAsync(new(null, null, null, null), now, CancellationToken.None));
+        Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Enqueue_KnownAndNewEvents_AddsOnlyTheNewOnes()
     {
         var existing = await SeedAsync(1);

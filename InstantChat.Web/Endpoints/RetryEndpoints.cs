@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace InstantChat.Web.Endpoints;
 
 /// <summary>Admins put finished events back in the queue: one, or every one matching a filter.</summary>
-public static partial class RetryEndpoints
+public static class RetryEndpoints
 {
     public static IEndpointRouteBuilder MapRetryEndpoints(this IEndpointRouteBuilder app)
     {
@@ -18,13 +18,11 @@ public static partial class RetryEndpoints
     }
 
     static async Task<Results<Accepted<RetryAccepted>, NotFound, ProblemHttpResult>> RetryAsync(
-        string eventId, IQueueStore queue, QueueSignal signal, TimeProvider clock, HttpContext http, ILoggerFactory loggers, CancellationToken ct)
+        string eventId, RetryService retries, HttpContext http, CancellationToken ct)
     {
-        switch (await queue.RequeueAsync(eventId, clock.GetUtcNow(), ct))
+        switch (await retries.RetryAsync(eventId, http.User.Identity?.Name, ct))
         {
             case RequeueResult.Queued:
-                signal.Notify();
-                LogRetry(loggers.CreateLogger(typeof(RetryEndpoints)), http.User.Identity?.Name, eventId);
                 return TypedResults.Accepted($"/api/webhooks/events/{eventId}", new RetryAccepted(eventId));
             case RequeueResult.NotFound:
                 return TypedResults.NotFound();
@@ -35,7 +33,7 @@ public static partial class RetryEndpoints
     }
 
     static async Task<Results<Accepted<BulkRetryAccepted>, ValidationProblem>> RetryManyAsync(
-        BulkRetryRequest? request, IQueueStore queue, QueueSignal signal, TimeProvider clock, HttpContext http, ILoggerFactory loggers, CancellationToken ct)
+        BulkRetryRequest? request, RetryService retries, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         ProcessingStatus? status = null;
@@ -51,17 +49,9 @@ public static partial class RetryEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var filter = new RequeueFilter(status, request?.EventType, request?.From, request?.To);
-        var queued = await queue.RequeueManyAsync(filter, clock.GetUtcNow(), ct);
-        if (queued > 0) signal.Notify();
-        LogBulkRetry(loggers.CreateLogger(typeof(RetryEndpoints)), http.User.Identity?.Name, queued, filter.ToString());
+        var queued = await retries.RetryManyAsync(filter, http.User.Identity?.Name, ct);
         return TypedResults.Accepted("/api/webhooks/events", new BulkRetryAccepted(queued));
     }
-
-    [LoggerMessage(LogLevel.Information, "Retry of event {WebhookEventId} by {User}")]
-    static partial void LogRetry(ILogger logger, string? user, string webhookEventId);
-
-    [LoggerMessage(LogLevel.Information, "Bulk retry by {User}: {Queued} events queued ({Filter})")]
-    static partial void LogBulkRetry(ILogger logger, string? user, int queued, string filter);
 }
 
 public sealed record RetryAccepted(string EventId);

@@ -1,39 +1,6 @@
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
 
 namespace InstantChat.Web.Endpoints;
-
-/// <summary>What clients send. Omitted secrets on a PUT keep the stored ones; an empty string clears them.</summary>
-public sealed record SubscriptionBody(
-    string? InstagramAccountId,
-    string? UserId,
-    IReadOnlyList<string>? SubscribedFields,
-    WebhookConfigBody? WebhookConfig,
-    ProcessingConfigBody? ProcessingConfig)
-{
-    public WebhookSubscription ToSubscription(string id, WebhookSubscription? previous, WebhookOptions defaults, DateTimeOffset now)
-    {
-        static string? Keep(string? sent, string? stored) => sent is null ? stored : sent.Length == 0 ? null : sent;
-        return new WebhookSubscription(
-            id,
-            InstagramAccountId!,
-            UserId,
-            SubscribedFields is { Count: > 0 } fields ? fields.ToList() : [.. EventTypes.Known],
-            new Core.Subscriptions.WebhookConfig(
-                WebhookConfig?.Url,
-                Keep(WebhookConfig?.VerifyToken, previous?.WebhookConfig.VerifyToken),
-                Keep(WebhookConfig?.Secret, previous?.WebhookConfig.Secret)),
-            new Core.Subscriptions.ProcessingConfig(
-                ProcessingConfig?.EnableQueue ?? true,
-                ProcessingConfig?.BatchSize ?? defaults.BatchSize,
-                ProcessingConfig?.RetryAttempts ?? defaults.RetryAttempts),
-            previous?.CreatedAt ?? now,
-            now);
-    }
-}
-
-public sealed record WebhookConfigBody(string? Url, string? VerifyToken, string? Secret);
-public sealed record ProcessingConfigBody(bool? EnableQueue, int? BatchSize, int? RetryAttempts);
 
 /// <summary>What the API returns: whether secrets are set, never their values.</summary>
 public sealed record SubscriptionDto(
@@ -54,35 +21,3 @@ public sealed record SubscriptionDto(
 
 public sealed record WebhookConfigDto(string? Url, bool HasVerifyToken, bool HasSecret);
 public sealed record SubscriptionListDto(IReadOnlyList<SubscriptionDto> Items);
-
-static class SubscriptionValidator
-{
-    /// <summary>One message per bad field, keyed by its JSON path.</summary>
-    public static Dictionary<string, string[]> Validate(SubscriptionBody? body)
-    {
-        var errors = new Dictionary<string, string[]>();
-        void Bad(string field, string message) => errors[field] = [message];
-        if (body is null) { Bad("body", "A JSON subscription is required."); return errors; }
-
-        if (body.InstagramAccountId is not { Length: > 0 and <= 32 } account || !account.All(char.IsAsciiDigit))
-            Bad("instagramAccountId", "instagramAccountId is required: the Instagram account's numeric id (digits only, at most 32).");
-        if (body.UserId is { Length: > 128 }) Bad("userId", "userId must be at most 128 characters.");
-        if (body.SubscribedFields is { } fields)
-        {
-            var unknown = fields.Where(f => !EventTypes.Known.Contains(f)).ToList();
-            if (unknown.Count > 0) Bad("subscribedFields", $"Unknown fields: {string.Join(", ", unknown)}. Known: {string.Join(", ", EventTypes.Known)}.");
-            else if (fields.Distinct().Count() != fields.Count) Bad("subscribedFields", "subscribedFields must not repeat a field.");
-        }
-        if (body.WebhookConfig?.Url is { Length: > 0 } url && !IsAllowedUrl(url))
-            Bad("webhookConfig.url", "webhookConfig.url must be an absolute https URL, or http://localhost.");
-        if (body.WebhookConfig?.VerifyToken is { Length: > 256 }) Bad("webhookConfig.verifyToken", "webhookConfig.verifyToken must be at most 256 characters.");
-        if (body.WebhookConfig?.Secret is { Length: > 256 }) Bad("webhookConfig.secret", "webhookConfig.secret must be at most 256 characters.");
-        if (body.ProcessingConfig?.BatchSize is < 1 or > 10_000) Bad("processingConfig.batchSize", "processingConfig.batchSize must be between 1 and 10000.");
-        if (body.ProcessingConfig?.RetryAttempts is < 1 or > 50) Bad("processingConfig.retryAttempts", "processingConfig.retryAttempts must be between 1 and 50.");
-        return errors;
-    }
-
-    static bool IsAllowedUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
-}

@@ -15,23 +15,13 @@ public static class TestEventEndpoints
     }
 
     static async Task<Results<Created<TestEventCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        TestEventBody? body, WebhookIngestor ingestor, TimeProvider clock, CancellationToken ct)
+        TestEventBody? body, TestEventService tests, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (body?.EventType is not { } type || !EventTypes.Known.Contains(type))
-            errors["eventType"] = [$"eventType must be one of {string.Join(", ", EventTypes.Known)}."];
-        if (body?.AccountId is not { Length: > 0 and <= 128 }) errors["accountId"] = ["accountId is required (at most 128 characters)."];
-        if (body?.SenderId is not { Length: > 0 and <= 128 }) errors["senderId"] = ["senderId is required (at most 128 characters)."];
-        if (body?.Content?.Text is { Length: > 2_000 }) errors["content.text"] = ["content.text must be at most 2000 characters."];
-        if (body?.UserInfo?.Username is { Length: > 128 }) errors["userInfo.username"] = ["userInfo.username must be at most 128 characters."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var request = new TestEventRequest(body!.EventType!, body.AccountId!, body.SenderId!, body.Content?.Text, body.UserInfo?.Username);
         try
         {
-            var outcome = await ingestor.IngestAsync(TestEvents.Envelope(request, clock.GetUtcNow()), "application/json", ct);
-            var eventId = outcome.Inserted.Single().EventId;
-            return TypedResults.Created($"/api/webhooks/events/{eventId}", new TestEventCreated(eventId));
+            var r = await tests.SendAsync(body, ct);
+            if (!r.Succeeded) return ChangeResults.Invalid(r);
+            return TypedResults.Created($"/api/webhooks/events/{r.Value}", new TestEventCreated(r.Value!));
         }
         catch (StoreUnavailableException)
         {
@@ -40,7 +30,4 @@ public static class TestEventEndpoints
     }
 }
 
-public sealed record TestEventBody(string? EventType, string? AccountId, string? SenderId, TestEventContent? Content, TestEventUser? UserInfo);
-public sealed record TestEventContent(string? Text);
-public sealed record TestEventUser(string? Username);
 public sealed record TestEventCreated(string EventId);

@@ -98,14 +98,22 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
     public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
-            var filters = new List<FilterDefinition<BsonDocument>> { F.Eq("status", (filter.Status ?? ProcessingStatus.Failed).ToWire()) };
-            if (filter.EventType is { } type) filters.Add(F.Eq("eventType", type));
-            if (filter.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
-            if (filter.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
-            var queued = (int)(await db.Events.UpdateManyAsync(F.And(filters), Requeue(now), cancellationToken: ct)).ModifiedCount;
+            var queued = (int)(await db.Events.UpdateManyAsync(Matching(filter), Requeue(now), cancellationToken: ct)).ModifiedCount;
             await MongoStatsStore.ApplyAsync(db, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued), ct);
             return queued;
         });
+
+    public Task<long> CountRequeueableAsync(RequeueFilter filter, CancellationToken ct) =>
+        MongoEventStore.Guard(() => db.Events.CountDocumentsAsync(Matching(filter), cancellationToken: ct));
+
+    static FilterDefinition<BsonDocument> Matching(RequeueFilter filter)
+    {
+        var filters = new List<FilterDefinition<BsonDocument>> { F.Eq("status", (filter.Status ?? ProcessingStatus.Failed).ToWire()) };
+        if (filter.EventType is { } type) filters.Add(F.Eq("eventType", type));
+        if (filter.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
+        if (filter.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
+        return F.And(filters);
+    }
 
     // Attempts restart from zero; the ones before stay in event_attempts.
     static UpdateDefinition<BsonDocument> Requeue(DateTimeOffset now) =>

@@ -115,20 +115,33 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
     public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>
         {
-            // Absent filters compare a column with itself, so one prepared statement serves every filter.
-            var command = ctx.Command($"""
-                {RequeueSql} AND status = $status AND ($type IS NULL OR event_type = $type)
-                AND event_id >= $from AND event_id < $to
-                """);
+            var command = ctx.Command($"{RequeueSql} AND {RequeueFilterSql}");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$status", (filter.Status ?? ProcessingStatus.Failed).ToWire());
-            command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
-            command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
-            command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
+            BindRequeueFilter(command, filter);
             var queued = command.ExecuteNonQuery();
             SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued));
             return queued;
         }, cancellationToken);
+
+    public async Task<long> CountRequeueableAsync(RequeueFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM events WHERE {RequeueFilterSql}";
+        BindRequeueFilter(command, filter);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // Absent filters compare a column with itself, so one prepared statement serves every filter.
+    const string RequeueFilterSql = "status = $status AND ($type IS NULL OR event_type = $type) AND event_id >= $from AND event_id < $to";
+
+    static void BindRequeueFilter(Microsoft.Data.Sqlite.SqliteCommand command, RequeueFilter filter)
+    {
+        command.Parameters.AddWithValue("$status", (filter.Status ?? ProcessingStatus.Failed).ToWire());
+        command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
+        command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
+    }
 
     // Attempts restart from zero; the ones before stay in event_attempts.
     static readonly string RequeueSql = $"""
