@@ -1,6 +1,5 @@
 using Bunit;
 using InstantChat.Web.Components.Layout;
-using InstantChat.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -10,14 +9,17 @@ namespace InstantChat.Tests.Components;
 public sealed class LayoutTests : BunitContext
 {
     readonly InstantChat.Core.Notifications.InProcessEventFeed _feed = new();
+    readonly BunitAuthorizationContext _auth;
 
     public LayoutTests()
     {
         Services.AddMudServices();
         Services.AddSingleton<InstantChat.Core.Notifications.IEventFeed>(_feed);
         Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<InstantChat.Web.Components.Notifications.NotificationCenter>();
         JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("alice");
+        _auth = AddAuthorization();
+        _auth.SetAuthorized("alice");
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
@@ -60,6 +62,44 @@ public sealed class LayoutTests : BunitContext
     }
 
     [Fact]
-    public void Home_Rendered_ShowsTheWebhookCallbackUrl() =>
-        Assert.Contains("http://localhost/api/webhooks/instagram", Render<Home>().Markup);
+    public void MainLayout_EventsReceived_BellCountsThemAndThePanelListsThem()
+    {
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [Event("01KZZZZZZZZZZZZZZZZZZZZZZ1", "messages", "555"), Event("01KZZZZZZZZZZZZZZZZZZZZZZ2", "comments", "777")]);
+
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=notification-badge] .mud-badge").TextContent.Trim()));
+        cut.Find("[data-testid=notification-bell]").Click();
+        var list = cut.Find("[data-testid=notification-list]").TextContent;
+        Assert.Contains("New messages from 555", list);
+        Assert.Contains("New comments from 777", list);
+        cut.Find("[data-testid=mark-all-read]").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=notification-badge] .mud-badge-badge, [data-testid=notification-badge] .mud-badge.mud-badge-visible")));
+    }
+
+    [Fact]
+    public void MainLayout_Viewer_HasNoAdminLinks()
+    {
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        Assert.DoesNotContain("Users", cut.Find(".mud-navmenu").TextContent);
+        Assert.DoesNotContain("API keys", cut.Find(".mud-navmenu").TextContent);
+    }
+
+    [Fact]
+    public void MainLayout_Admin_HasUsersAndKeysLinks()
+    {
+        _auth.SetRoles("admin");
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        Assert.Contains("Users", cut.Find(".mud-navmenu").TextContent);
+        Assert.Contains("API keys", cut.Find(".mud-navmenu").TextContent);
+    }
+
+    static InstantChat.Core.Webhooks.WebhookEvent Event(string id, string type, string sender) => new()
+    {
+        EventId = id, EventType = type, SenderId = sender, Timestamp = DateTimeOffset.UtcNow,
+        ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k" + id, DeliveryId = "d",
+    };
 }

@@ -148,6 +148,10 @@ public abstract partial class StoreContract
         Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, "comments", null, null), CancellationToken.None));
         Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, now.AddDays(1), null), CancellationToken.None));
         Assert.Equal(1, await Queue.CountRequeueableAsync(new(ProcessingStatus.Completed, "messages", T0.AddDays(-1), T0.AddDays(1)), CancellationToken.None));
+        Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null, AccountId: "other"), CancellationToken.None));
+        Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null, SenderId: "other"), CancellationToken.None));
+        Assert.Equal(2, await Queue.CountRequeueableAsync(new(null, null, null, null, c[0].AccountId, c[0].SenderId), CancellationToken.None));
+        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, null, null, null, AccountId: "other"), now, CancellationToken.None));
         Assert.Equal(2, await Queue.RequeueManyAsync(new(null, null, null, null), now, CancellationToken.None));
         Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null), CancellationToken.None));
     }

@@ -46,16 +46,21 @@ public static class RetryEndpoints
         if (request?.EventType is { } type && !EventTypes.IsWellFormed(type))
             errors["eventType"] = ["eventType must be a field name: lowercase letters, digits and underscores."];
         if (request?.From > request?.To) errors["to"] = ["to must not be earlier than from."];
+        if (request?.AccountId is { Length: > 128 }) errors["accountId"] = ["accountId must be at most 128 characters."];
+        if (request?.SenderId is { Length: > 128 }) errors["senderId"] = ["senderId must be at most 128 characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var filter = new RequeueFilter(status, request?.EventType, request?.From, request?.To);
+        var filter = new RequeueFilter(status, request?.EventType, request?.From, request?.To,
+            NullIfEmpty(request?.AccountId), NullIfEmpty(request?.SenderId));
         var queued = await retries.RetryManyAsync(filter, http.User.Identity?.Name, ct);
         return TypedResults.Accepted("/api/webhooks/events", new BulkRetryAccepted(queued));
     }
+
+    static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }
 
 public sealed record RetryAccepted(string EventId);
 public sealed record BulkRetryAccepted(int Queued);
 
 /// <summary>Which finished events to retry; every field optional (status defaults to failed).</summary>
-public sealed record BulkRetryRequest(string? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record BulkRetryRequest(string? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null);

@@ -13,6 +13,7 @@ public static class DashboardExtensions
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddHostedService<Hubs.HubBroadcaster>();
         services.AddMudServices();
+        services.AddScoped<Components.Notifications.NotificationCenter>();
         // SecurityHeaders sends X-Frame-Options: DENY on every response; antiforgery must not add a second value.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         return services;

@@ -1,5 +1,3 @@
-using InstantChat.Core.Notifications;
-using InstantChat.Web.Endpoints;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -13,29 +11,4 @@ namespace InstantChat.Web.Hubs;
 public sealed class WebhookHub : Hub
 {
     public const string Path = "/hubs/webhooks";
-}
-
-/// <summary>Relays the event feed (this host's and, on MongoDB, the other hosts') to every hub client.</summary>
-public sealed class HubBroadcaster(IEventFeed feed, IHubContext<WebhookHub> hub) : IHostedService, IDisposable
-{
-    IDisposable? _subscription;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _subscription = feed.Subscribe((change, events) =>
-        {
-            var method = change == EventChange.Received ? "eventReceived" : "eventUpdated";
-            // Fire and forget: the feed's publisher (the ingest commit, the worker) never waits for clients.
-            foreach (var e in events) _ = hub.Clients.All.SendAsync(method, EventDto.From(e));
-        });
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _subscription?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _subscription?.Dispose();
 }

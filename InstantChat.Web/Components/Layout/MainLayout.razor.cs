@@ -5,33 +5,43 @@ using MudBlazor;
 
 namespace InstantChat.Web.Components.Layout;
 
-/// <summary>The shell: navigation, theme, signed-in user, and a toast for new events (batched).</summary>
+/// <summary>The shell: navigation, theme, signed-in user, the notification bell, and toasts for new events.</summary>
 public sealed partial class MainLayout : IDisposable
 {
+    /// <summary>Toasts and the bell follow the feed at most this often (a burst becomes one update).</summary>
+    public static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(400);
+
     [Inject] IEventFeed Feed { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
+    [Inject] NotificationCenter Notifications { get; set; } = default!;
 
     bool _drawerOpen = true;
+    bool _notificationsOpen;
     bool _dark;
-    IDisposable? _subscription;
+    LiveUpdates? _live;
     ToastBatcher? _toasts;
 
     protected override void OnInitialized()
     {
+        // Only the interactive circuit listens; the prerender pass is thrown away.
+        if (!RendererInfo.IsInteractive) return;
         _toasts = new ToastBatcher(Clock);
-        _subscription = Feed.Subscribe((change, events) =>
+        _live = new LiveUpdates(Feed, Clock, LiveInterval, batch => InvokeAsync(() =>
         {
-            if (change != EventChange.Received) return;
-            var texts = _toasts.Add(events);
-            if (texts.Count == 0) return;
-            // The feed calls from the committing thread: hand over to the circuit's dispatcher.
-            _ = InvokeAsync(() =>
-            {
-                foreach (var text in texts) Snackbar.Add(text, Severity.Info);
-            });
-        });
+            if (batch.Received.Count == 0) return;
+            Notifications.Add(batch.Received);
+            foreach (var text in _toasts.Add(batch.Received)) Snackbar.Add(text, Severity.Info);
+            StateHasChanged();
+        }));
+        Notifications.Changed += OnNotificationsChanged;
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    void OnNotificationsChanged() => _ = InvokeAsync(StateHasChanged);
+
+    public void Dispose()
+    {
+        _live?.Dispose();
+        Notifications.Changed -= OnNotificationsChanged;
+    }
 }

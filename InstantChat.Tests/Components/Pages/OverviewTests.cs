@@ -1,0 +1,74 @@
+using Bunit;
+using InstantChat.Tests.TestSupport;
+using InstantChat.Web.Components.Pages;
+
+namespace InstantChat.Tests.Components.Pages;
+
+public sealed class OverviewTests() : DashboardContext("admin")
+{
+    [Fact]
+    public void Render_NoEvents_ShowsTheEmptyHintAndTheCallbackUrl()
+    {
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=overview-empty]")));
+        Assert.Equal("0", cut.Find("[data-testid=stat-total]").TextContent);
+        Assert.Contains("http://localhost/api/webhooks/instagram", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Render_WithEvents_CardsChartsAndRecentActivityShowThem()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again"), Deliveries.Message("m3", "bye")));
+        await FinishAllAsync(Core.Webhooks.ProcessingStatus.Completed);
+
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=stat-total]").TextContent));
+        Assert.Equal("100%", cut.Find("[data-testid=stat-success]").TextContent);
+        Assert.Equal("0", cut.Find("[data-testid=stat-failed]").TextContent);
+        Assert.Equal(3, cut.FindAll("[data-testid=recent-activity] .mud-list-item").Count);
+        Assert.Contains(Deliveries.Account, cut.Find("[data-testid=top-accounts]").TextContent);
+        Assert.NotEmpty(cut.FindAll("svg"));
+        Assert.Empty(cut.FindAll("[data-testid=overview-empty]"));
+    }
+
+    [Fact]
+    public async Task Render_NewEventArrives_CardsFollowWithoutReload()
+    {
+        var cut = Render<Overview>();
+        cut.WaitForAssertion(() => Assert.Equal("0", cut.Find("[data-testid=stat-total]").TextContent));
+
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("live1", "hi")));
+
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=stat-total]").TextContent), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Render_Admin_OffersSendTestEvent() =>
+        Assert.NotEmpty(Render<Overview>().FindAll("[data-testid=open-test-event]"));
+}
+
+public sealed class OverviewViewerTests() : DashboardContext("viewer")
+{
+    [Fact]
+    public void Render_Viewer_HasNoAdminControls()
+    {
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=stat-total]")));
+        Assert.Empty(cut.FindAll("[data-testid=open-test-event]"));
+    }
+}
+
+public sealed class OverviewStoreDownTests() : DashboardContext("admin", storeDown: true)
+{
+    [Fact]
+    public void Render_StoreUnavailable_ShowsTheErrorWithATryAgain()
+    {
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Contains("store is unavailable", cut.Find("[data-testid=load-error]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("Try again", cut.Find("[data-testid=load-error]").TextContent);
+    }
+}

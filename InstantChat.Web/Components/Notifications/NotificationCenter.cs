@@ -1,0 +1,46 @@
+using InstantChat.Core.Webhooks;
+
+namespace InstantChat.Web.Components.Notifications;
+
+/// <summary>One notification per new event, newest first, as the bell panel shows it.</summary>
+public sealed record Notification(string EventId, string EventType, string Text, DateTimeOffset At, bool Read);
+
+/// <summary>
+/// The signed-in session's notification history (one per circuit): bounded, with an unread count
+/// and mark-all-read. Touched only from the circuit's dispatcher, so it needs no lock.
+/// </summary>
+public sealed class NotificationCenter
+{
+    public const int Capacity = 200;
+    readonly LinkedList<Notification> _items = new();
+
+    public event Action? Changed;
+
+    public IReadOnlyCollection<Notification> Items => _items;
+
+    public int Unread { get; private set; }
+
+    public void Add(IEnumerable<WebhookEvent> events)
+    {
+        foreach (var e in events)
+        {
+            _items.AddFirst(new Notification(e.EventId, e.EventType, ToastBatcher.Describe(e), e.ReceivedAt, Read: false));
+            Unread++;
+            if (_items.Count <= Capacity) continue;
+            if (!_items.Last!.Value.Read) Unread--;
+            _items.RemoveLast();
+        }
+        Changed?.Invoke();
+    }
+
+    public IEnumerable<Notification> Filter(string? eventType) =>
+        string.IsNullOrEmpty(eventType) ? _items : _items.Where(n => n.EventType == eventType);
+
+    public void MarkAllRead()
+    {
+        for (var node = _items.First; node is not null; node = node.Next)
+            if (!node.Value.Read) node.Value = node.Value with { Read = true };
+        Unread = 0;
+        Changed?.Invoke();
+    }
+}

@@ -1,0 +1,99 @@
+using InstantChat.Core.Conversations;
+using InstantChat.Core.Notifications;
+using InstantChat.Core.Storage;
+using InstantChat.Web.Components.Notifications;
+using Microsoft.AspNetCore.Components;
+
+namespace InstantChat.Web.Components.Pages;
+
+/// <summary>Threads (newest activity first, keyset "load more") and a chat view of the chosen one, both live.</summary>
+public sealed partial class Conversations : IDisposable
+{
+    [Inject] IConversationStore Store { get; set; } = default!;
+    [Inject] IEventFeed Feed { get; set; } = default!;
+    [Inject] TimeProvider Clock { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "id")] public string? ConversationId { get; set; }
+
+    List<Conversation> _conversations = [];
+    IReadOnlyList<ThreadMessage> _messages = [];
+    Conversation? _selected;
+    string? _account, _nextCursor, _error;
+    bool _loading = true;
+    LiveUpdates? _live;
+
+    static string Initial(Conversation c) => (c.ParticipantUsername ?? c.ParticipantId) is { Length: > 0 } n ? n[..1].ToUpperInvariant() : "?";
+
+    protected override async Task OnInitializedAsync()
+    {
+        await ReloadAsync();
+        if (ConversationId is { Length: > 0 } id && await TryAsync(() => Store.FindAsync(id, CancellationToken.None)) is { } c) await SelectAsync(c);
+        // Processing (not ingest) changes threads, so updated events are the signal to refresh.
+        if (RendererInfo.IsInteractive)
+            _live = new LiveUpdates(Feed, Clock, TimeSpan.FromSeconds(1), b => InvokeAsync(async () =>
+            {
+                if (b.Updated.Count == 0) return;
+                await RefreshAsync();
+                StateHasChanged();
+            }));
+    }
+
+    async Task ReloadAsync()
+    {
+        _loading = true;
+        var page = await TryAsync(() => Store.ListAsync(_account, 50, null, CancellationToken.None));
+        _conversations = page?.Items.ToList() ?? [];
+        _nextCursor = page?.NextCursor;
+        _loading = false;
+    }
+
+    async Task RefreshAsync()
+    {
+        // Keep what is shown (and the pages loaded so far) in place; only the first page can gain threads.
+        var page = await TryAsync(() => Store.ListAsync(_account, Math.Max(50, _conversations.Count), null, CancellationToken.None));
+        if (page is not null) (_conversations, _nextCursor) = (page.Items.ToList(), page.NextCursor);
+        if (_selected is { } s)
+        {
+            _selected = _conversations.FirstOrDefault(c => c.ConversationId == s.ConversationId) ?? s;
+            _messages = await TryAsync(() => Store.MessagesAsync(s.ConversationId, CancellationToken.None)) ?? _messages;
+        }
+    }
+
+    async Task MoreAsync()
+    {
+        var page = await TryAsync(() => Store.ListAsync(_account, 50, _nextCursor, CancellationToken.None));
+        if (page is null) return;
+        _conversations.AddRange(page.Items);
+        _nextCursor = page.NextCursor;
+    }
+
+    async Task SetAccountAsync(string? account)
+    {
+        _account = string.IsNullOrWhiteSpace(account) ? null : account.Trim();
+        _selected = null;
+        await ReloadAsync();
+    }
+
+    async Task SelectAsync(Conversation? c)
+    {
+        _selected = c;
+        _messages = c is null ? [] : await TryAsync(() => Store.MessagesAsync(c.ConversationId, CancellationToken.None)) ?? [];
+    }
+
+    async Task<T?> TryAsync<T>(Func<Task<T>> read) where T : class?
+    {
+        try
+        {
+            var value = await read();
+            _error = null;
+            return value;
+        }
+        catch (StoreUnavailableException)
+        {
+            _error = "The store is unavailable, so conversations could not be loaded.";
+            return null;
+        }
+    }
+
+    public void Dispose() => _live?.Dispose();
+}

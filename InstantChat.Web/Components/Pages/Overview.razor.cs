@@ -1,0 +1,91 @@
+using InstantChat.Core.Notifications;
+using InstantChat.Core.Stats;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using InstantChat.Web.Components.Notifications;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace InstantChat.Web.Components.Pages;
+
+/// <summary>Stat cards, charts, recent activity and top lists; refreshed live, at most once a second.</summary>
+public sealed partial class Overview : IDisposable
+{
+    [Inject] StatsService Stats { get; set; } = default!;
+    [Inject] IEventStore Events { get; set; } = default!;
+    [Inject] IEventFeed Feed { get; set; } = default!;
+    [Inject] TimeProvider Clock { get; set; } = default!;
+    [Inject] NavigationManager Navigation { get; set; } = default!;
+    [CascadingParameter] Task<AuthenticationState> Auth { get; set; } = default!;
+
+    StatsReport? _report;
+    IReadOnlyList<WebhookEvent> _recent = [];
+    string? _error;
+    bool _loading = true;
+    bool _isAdmin;
+    DateTimeOffset _now;
+    string _callbackUrl = "";
+    LiveUpdates? _live;
+
+    List<ChartSeries<double>> _hourSeries = [];
+    string[] _hourLabels = [];
+    List<ChartSeries<double>> _typeSeries = [];
+    string[] _typeLabels = [];
+    List<ChartSeries<double>> _statusSeries = [];
+    string[] _statusLabels = [];
+
+    protected override async Task OnInitializedAsync()
+    {
+        _callbackUrl = Navigation.ToAbsoluteUri("api/webhooks/instagram").ToString();
+        _isAdmin = (await Auth).User.IsInRole(Core.Security.Roles.Admin);
+        await LoadAsync();
+        if (RendererInfo.IsInteractive)
+            _live = new LiveUpdates(Feed, Clock, TimeSpan.FromSeconds(1), _ => InvokeAsync(async () =>
+            {
+                await LoadAsync();
+                StateHasChanged();
+            }));
+    }
+
+    async Task LoadAsync()
+    {
+        try
+        {
+            _now = Clock.GetUtcNow();
+            _report = await Stats.ReportAsync(CancellationToken.None);
+            _recent = (await Events.ListAsync(new EventQuery(Limit: 8), CancellationToken.None)).Items;
+            BuildCharts(_report);
+            _error = null;
+        }
+        catch (StoreUnavailableException)
+        {
+            _error = "The store is unavailable, so statistics could not be loaded. Events are not lost: Meta retries deliveries.";
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    void BuildCharts(StatsReport r)
+    {
+        var hours = r.Last24Hours;
+        // Every fourth label: 24 of them do not fit on a phone.
+        _hourLabels = hours.Select((h, i) => i % 4 == 0 ? h.Hour.UtcDateTime.ToString("HH:00", System.Globalization.CultureInfo.InvariantCulture) : "").ToArray();
+        _hourSeries =
+        [
+            new() { Name = "Received", Data = new(hours.Select(h => (double)h.Received).ToList()) },
+            new() { Name = "Processed", Data = new(hours.Select(h => (double)h.Processed).ToList()) },
+            new() { Name = "Failed", Data = new(hours.Select(h => (double)h.Failed).ToList()) },
+        ];
+        var types = r.ByType.Where(t => t.Value > 0).OrderByDescending(t => t.Value).ToList();
+        _typeLabels = types.Select(t => t.Key).ToArray();
+        _typeSeries = [new() { Name = "Events", Data = new(types.Select(t => (double)t.Value).ToList()) }];
+        var statuses = Enum.GetValues<ProcessingStatus>().Select(s => s.ToWire()).ToList();
+        _statusLabels = statuses.ToArray();
+        _statusSeries = [new() { Name = "Events", Data = new(statuses.Select(s => (double)r.ByStatus.GetValueOrDefault(s)).ToList()) }];
+    }
+
+    public void Dispose() => _live?.Dispose();
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using InstantChat.Core.Webhooks;
+using MudBlazor;
+
+namespace InstantChat.Web.Components.Shared;
+
+/// <summary>How the dashboard writes times, numbers and statuses. Times are UTC: the server does not know the viewer's zone.</summary>
+public static class Format
+{
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string DateTime(DateTimeOffset? t) =>
+        t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
+
+    public static string Ago(DateTimeOffset t, DateTimeOffset now)
+    {
+        var d = now - t;
+        if (d < TimeSpan.FromSeconds(5)) return "just now";
+        if (d < TimeSpan.FromMinutes(1)) return $"{(int)d.TotalSeconds} s ago";
+        if (d < TimeSpan.FromHours(1)) return $"{(int)d.TotalMinutes} min ago";
+        if (d < TimeSpan.FromDays(1)) return $"{(int)d.TotalHours} h ago";
+        return t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    public static string Number(double n) => n.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Percent(double ratio) => ratio.ToString("0.#%", CultureInfo.InvariantCulture);
+
+    public static Color StatusColor(ProcessingStatus s) => s switch
+    {
+        ProcessingStatus.Completed => Color.Success,
+        ProcessingStatus.Failed => Color.Error,
+        ProcessingStatus.Processing => Color.Info,
+        ProcessingStatus.Skipped => Color.Default,
+        _ => Color.Warning,
+    };
+
+    public static string Truncate(string? s, int max) => s is null ? "" : s.Length <= max ? s : string.Concat(s.AsSpan(0, max - 1), "…");
+}
