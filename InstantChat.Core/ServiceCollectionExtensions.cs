@@ -5,6 +5,7 @@ using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Retention;
 using InstantChat.Core.Security;
+using InstantChat.Core.Simulation;
 using InstantChat.Core.Signatures;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
@@ -56,6 +57,10 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddSingleton<QueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
+        // Demo traffic, off by default. Registered after the ingest writer, so it stops before it (reverse order).
+        services.AddOptions<SimulatorOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Simulator>();
+        services.AddHostedService(sp => sp.GetRequiredService<Simulator>());
         return services;
     }
 

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace InstantChat.Core.Simulation;
+
+/// <summary>
+/// A realistic stream of Instagram deliveries for demos: three businesses and their customers, in
+/// Meta's own shapes, with continuity (replies answer waiting customers; reactions, read receipts
+/// and deletes name earlier mids). Every id is fresh, so nothing is deduplicated by accident.
+/// The same seed and clock give the same bytes. Not thread-safe: one sender owns it.
+/// </summary>
+public sealed class TrafficGenerator
+{
+    enum Kind { CustomerMessage, BusinessReply, Attachment, Reaction, Read, Postback, Referral, Delete, Unsupported, Comment, LiveComment, Mention }
+
+    // Messages most often (about 55 %, with the replies), deletes and unsupported messages rarely.
+    static readonly (Kind Kind, int Weight)[] Mix =
+    [
+        (Kind.CustomerMessage, 30), (Kind.BusinessReply, 16), (Kind.Attachment, 7), (Kind.Reaction, 7), (Kind.Read, 8),
+        (Kind.Postback, 5), (Kind.Referral, 4), (Kind.Delete, 1), (Kind.Unsupported, 1),
+        (Kind.Comment, 11), (Kind.LiveComment, 6), (Kind.Mention, 4),
+    ];
+    static readonly int[] MixWeights = [.. Mix.Select(m => m.Weight)];
+
+    /// <summary>Weights of 1…5 updates per delivery: mostly one or two, as Meta sends under light load.</summary>
+    static readonly int[] UpdatesPerDelivery = [45, 25, 15, 9, 6];
+
+    // Non-Latin text stays readable UTF-8 in the stored body; emoji are still \u-escaped, as Meta sends them.
+    static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    readonly Random _random;
+    readonly TimeProvider _clock;
+    readonly MessagingUpdates _messaging;
+    readonly ChangeUpdates _changes;
+    long _lastTimestamp;
+
+    public TrafficGenerator(Random random, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(clock);
+        _random = random;
+        _clock = clock;
+        var ids = new SimulatedIds(clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000 + random.Next(1_000));
+        var inbox = new Inbox(random);
+        _messaging = new MessagingUpdates(random, inbox, ids);
+        _changes = new ChangeUpdates(random, inbox, ids);
+    }
+
+    /// <summary>One delivery body (UTF-8 JSON, <c>object: instagram</c>) with 1–5 updates, in one or several entries.</summary>
+    public byte[] NextDelivery()
+    {
+        var count = 1 + _random.Weighted(UpdatesPerDelivery);
+        var updates = new List<Update>(count);
+        for (var i = 0; i < count; i++) updates.Add(NextUpdate());
+        return Serialize(updates);
+    }
+
+    Update NextUpdate()
+    {
+        var timestamp = NextTimestamp();
+        var update = Mix[_random.Weighted(MixWeights)].Kind switch
+        {
+            Kind.BusinessReply => _messaging.BusinessReply(timestamp),
+            Kind.Attachment => _messaging.CustomerAttachment(timestamp),
+            Kind.Reaction => _messaging.Reaction(timestamp),
+            Kind.Read => _messaging.Read(timestamp),
+            Kind.Postback => _messaging.Postback(timestamp),
+            Kind.Referral => _messaging.Referral(timestamp),
+            Kind.Delete => _messaging.Delete(timestamp),
+            Kind.Unsupported => _messaging.Unsupported(timestamp),
+            Kind.Comment => _changes.Comment(),
+            Kind.LiveComment => _changes.LiveComment(),
+            Kind.Mention => _changes.Mention(),
+            _ => null,
+        };
+        // Early on there is nothing to reply to, react to or read yet: someone writes instead.
+        return update ?? _messaging.CustomerMessage(timestamp);
+    }
+
+    /// <summary>
+    /// A moment shortly before now, strictly after the previous one: a thread reads in order, and no
+    /// two reactions or referrals from one person share a millisecond (it is part of their dedup key).
+    /// </summary>
+    long NextTimestamp() =>
+        _lastTimestamp = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds() - _random.Next(0, 1_500), _lastTimestamp + 1);
+
+    byte[] Serialize(List<Update> updates)
+    {
+        var nowMs = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestamp);
+        var entries = new JsonArray();
+        // One entry per account and array, in order of first appearance, as Meta batches an app's updates.
+        foreach (var group in updates.GroupBy(u => (u.AccountId, u.Array)))
+        {
+            var items = new JsonArray();
+            foreach (var update in group) items.Add(update.Item);
+            entries.Add(new JsonObject
+            {
+                ["id"] = group.Key.AccountId,
+                // As in the fixtures: messaging entries carry milliseconds, changes entries seconds.
+                ["time"] = group.Key.Array == "messaging" ? nowMs : nowMs / 1_000,
+                [group.Key.Array] = items,
+            });
+        }
+        var root = new JsonObject { ["object"] = "instagram", ["entry"] = entries };
+        var buffer = new ArrayBufferWriter<byte>(1_024);
+        using (var writer = new Utf8JsonWriter(buffer, Writer)) root.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
