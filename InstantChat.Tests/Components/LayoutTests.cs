@@ -9,7 +9,7 @@ namespace InstantChat.Tests.Components;
 public sealed class LayoutTests : BunitContext
 {
     readonly InstantChat.Core.Notifications.InProcessEventFeed _feed = new();
-    readonly BunitAuthorizationContext _auth;
+    readonly Bunit.TestDoubles.BunitAuthorizationContext _auth;
 
     public LayoutTests()
     {
