@@ -12,19 +12,8 @@ public sealed class SignInBrowserTests(BrowserHost host) : IDisposable
 
     async Task<(IPage Page, List<string> Problems)> SignedInAsync(int width)
     {
-        var context = await host.Require().NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 } });
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type is "error" or "warning") problems.Add($"{m.Type}: {m.Text}"); };
-        await page.GotoAsync(_app.BaseUrl + "/");
-        Assert.Contains("/login", page.Url);
-        await page.GetByLabel("Username").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(_app.BaseUrl + "/");
-        // The first paint is prerendered HTML: act only once the circuit has rendered the layout interactively.
-        await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
-        return (page, problems);
+        var session = await BrowserSession.SignInAsync(host.Require(), _app.BaseUrl, "admin", Password, width);
+        return (session.Page, session.Problems);
     }
 
     [Fact]
@@ -61,7 +50,7 @@ public sealed class SignInBrowserTests(BrowserHost host) : IDisposable
 
         await client.SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("toast-1", "hi", sender: "900777"))));
 
-        await Assertions.Expect(page.GetByText("New messages from 900777")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        await Assertions.Expect(page.Locator(".mud-snackbar").GetByText("New messages from 900777")).ToBeVisibleAsync(new() { Timeout = 2_000 });
         await page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot("toast") });
     }
 

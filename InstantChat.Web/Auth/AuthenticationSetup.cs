@@ -35,7 +35,7 @@ public static class AuthenticationSetup
                 // Secure whenever the request is HTTPS (behind a proxy: with forwarded headers on).
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = "/login";
-                o.AccessDeniedPath = "/login";
+                o.AccessDeniedPath = "/forbidden";
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = c => IsApi(c.Request) ? Problem(c.HttpContext, 401, "Authentication required") : Redirect(c);

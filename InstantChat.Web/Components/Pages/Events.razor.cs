@@ -86,8 +86,10 @@ public sealed partial class Events : IDisposable
 
     async Task SetFilter(Action change)
     {
+        // Fields re-send their value on blur: reload only when the query really changed.
+        var before = Query();
         change();
-        await ReloadAsync();
+        if (Query() != before) await ReloadAsync();
     }
 
     async Task ReloadAsync()

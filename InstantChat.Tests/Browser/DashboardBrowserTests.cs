@@ -1,0 +1,134 @@
+using InstantChat.Core.Processing;
+using InstantChat.Core.Security;
+using InstantChat.Core.Stats;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using InstantChat.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace InstantChat.Tests.Browser;
+
+/// <summary>The dashboard as admins and viewers use it, on the real host, with a real browser.</summary>
+public sealed class DashboardBrowserTests(BrowserHost host)
+{
+    const string Password = "correct horse battery";
+
+    static KestrelApp App(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["ADMIN_PASSWORD"] = Password };
+        foreach (var (k, v) in extra ?? []) settings[k] = v;
+        return new KestrelApp(settings);
+    }
+
+    [Fact]
+    public async Task Viewer_SignedIn_SeesThePagesButNoAdminControls()
+    {
+        using var app = App();
+        var created = await app.Factory.Services.GetRequiredService<UserAdmin>().CreateAsync(new("vera", Password, Roles.Viewer), "test", CancellationToken.None);
+        Assert.True(created.Succeeded);
+        await app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("viewer-1", "for the viewer"))));
+
+        var s = await BrowserSession.SignInAsync(host.Require(), app.BaseUrl, "vera", Password);
+
+        Assert.Equal(0, await s.Page.Locator("[data-testid=open-test-event]").CountAsync());
+        Assert.Equal(0, await s.Page.GetByRole(AriaRole.Link, new() { Name = "Users" }).CountAsync());
+        await s.GoAsync(app.BaseUrl, "/events");
+        await Assertions.Expect(s.Page.GetByText("for the viewer")).ToBeVisibleAsync();
+        Assert.Equal(0, await s.Page.Locator("[data-testid=retry-row], [data-testid=retry-matching]").CountAsync());
+        await s.Page.GotoAsync(app.BaseUrl + "/users");
+        await Assertions.Expect(s.Page.Locator("[data-testid=forbidden]")).ToBeVisibleAsync();
+        await s.Page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot("viewer-users-forbidden") });
+        Assert.True(s.Problems.Count == 0, string.Join("\n", s.Problems));
+    }
+
+    [Fact]
+    public async Task Events_SignedDelivery_ToastThenFoundByTextWithItsDetailAndRawBytes()
+    {
+        using var app = App();
+        var s = await BrowserSession.SignInAsync(host.Require(), app.BaseUrl, "admin", Password);
+        await s.GoAsync(app.BaseUrl, "/events");
+
+        await app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(
+            Deliveries.Message("find-1", "needle in the haystack ✨", sender: "900555"), Deliveries.Message("find-2", "other text"))));
+
+        await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("New messages from 900555")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        await s.Page.Locator("input[data-testid=filter-text], [data-testid=filter-text] input").FillAsync("needle");
+        var rows = s.Page.Locator("[data-testid=events-table] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await rows.First.Locator("[data-testid=open-event]").ClickAsync();
+        var detail = s.Page.Locator("[data-testid=event-detail]");
+        await Assertions.Expect(detail).ToBeVisibleAsync();
+        await Assertions.Expect(detail.Locator("[data-testid=detail-payload]")).ToContainTextAsync("find-1");
+        await detail.Locator("[data-testid=show-raw]").ClickAsync();
+        await Assertions.Expect(detail.Locator("[data-testid=detail-raw]")).ToContainTextAsync("\"object\":\"instagram\"");
+        await s.Page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot("event-detail-1280") });
+        Assert.True(s.Problems.Count == 0, string.Join("\n", s.Problems));
+    }
+
+    [Fact]
+    public async Task Events_RetryFailedEvent_StatusGoesFromFailedToPendingToCompleted()
+    {
+        using var app = App(AppFactory.IngestOnly); // the worker runs only when the test says so
+        await app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("retry-1", "will fail once"))));
+        var queue = app.Factory.Services.GetRequiredService<IQueueStore>();
+        var now = DateTimeOffset.UtcNow;
+        var claimed = await queue.ClaimAsync(10, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test", CancellationToken.None);
+        await queue.CompleteAsync([.. claimed.Select(e => new AttemptOutcome(e, ProcessingStatus.Failed, now, now, 1, "simulated outage", null))], "test", CancellationToken.None);
+
+        var s = await BrowserSession.SignInAsync(host.Require(), app.BaseUrl, "admin", Password);
+        await s.GoAsync(app.BaseUrl, "/events?status=failed");
+        var row = s.Page.Locator("[data-testid=events-table] tbody tr").Filter(new() { HasText = "will fail once" });
+        await Assertions.Expect(row.Locator("[data-testid=status-chip]")).ToHaveTextAsync("failed");
+        await row.Locator("[data-testid=open-event]").ClickAsync();
+        await Assertions.Expect(s.Page.Locator("[data-testid=detail-error]")).ToContainTextAsync("simulated outage");
+        await s.Page.Locator("[data-testid=detail-retry]").ClickAsync();
+        await Assertions.Expect(s.Page.Locator("[data-testid=event-detail] [data-testid=status-chip]").First).ToHaveTextAsync("pending");
+
+        await app.Factory.Services.GetRequiredService<QueueWorker>().DrainOnceAsync(CancellationToken.None);
+
+        await Assertions.Expect(s.Page.Locator("[data-testid=event-detail] [data-testid=status-chip]").First).ToHaveTextAsync("completed", new() { Timeout = 5_000 });
+        await s.Page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot("event-retried-1280") });
+        Assert.True(s.Problems.Count == 0, string.Join("\n", s.Problems));
+    }
+
+    [Fact]
+    public async Task Overview_SendTestEvent_StoredAndAnnounced()
+    {
+        using var app = App();
+        var s = await BrowserSession.SignInAsync(host.Require(), app.BaseUrl, "admin", Password);
+
+        await s.Page.Locator("[data-testid=open-test-event]").ClickAsync();
+        await s.Page.Locator("[data-testid=send-test-event]").ClickAsync();
+
+        await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("Test event stored")).ToBeVisibleAsync();
+        await Assertions.Expect(s.Page.Locator("[data-testid=stat-total]")).ToHaveTextAsync("1", new() { Timeout = 5_000 });
+    }
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(375)]
+    public async Task Dashboard_SimulatorTraffic_EveryPageRendersAndFitsTheScreen(int width)
+    {
+        using var app = App(new() { ["SIMULATOR"] = "true", ["SIMULATOR_RATE"] = "25" });
+        var stats = app.Factory.Services.GetRequiredService<StatsService>();
+        await Eventually.WaitAsync(() => stats.ReportAsync(CancellationToken.None), r => r.Total >= 60 && r.ByStatus.GetValueOrDefault("completed") >= 30, TimeSpan.FromSeconds(30));
+        var s = await BrowserSession.SignInAsync(host.Require(), app.BaseUrl, "admin", Password, width);
+
+        foreach (var (path, name) in new[] { ("/", "overview"), ("/events", "events"), ("/conversations", "conversations"), ("/subscriptions", "subscriptions"), ("/users", "users"), ("/keys", "keys") })
+        {
+            await s.GoAsync(app.BaseUrl, path);
+            await Assertions.Expect(s.Page.Locator("h4").First).ToBeVisibleAsync();
+            if (name == "conversations")
+            {
+                await s.Page.Locator("[data-testid=conversation-list] .mud-list-item").First.ClickAsync();
+                await Assertions.Expect(s.Page.Locator("[data-testid=chat-message]").First).ToBeVisibleAsync();
+            }
+            if (name == "overview") await Assertions.Expect(s.Page.Locator("[data-testid=recent-activity]")).ToBeVisibleAsync();
+            await s.Page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot($"{name}-{width}"), FullPage = true });
+            var scroll = await s.ScrollWidthAsync();
+            Assert.True(scroll <= width, $"{path} is {scroll}px wide at {width}px");
+        }
+        Assert.True(s.Problems.Count == 0, string.Join("\n", s.Problems));
+    }
+}
