@@ -96,4 +96,5 @@ public sealed record AttemptRecord(int Attempt, DateTimeOffset StartedAt, DateTi
 public enum RequeueResult { Queued, NotFound, Conflict }
 
 /// <summary>Which finished events a bulk retry puts back; status defaults to failed.</summary>
-public sealed record RequeueFilter(ProcessingStatus? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record RequeueFilter(
+    ProcessingStatus? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using InstantChat.Tests.TestSupport;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InstantChat.Tests.Web;
 
@@ -57,5 +58,28 @@ public sealed class HubTests : IDisposable
         var received = seen.First(m => m.Method == "eventReceived").Event;
         Assert.Equal("hello hub", received.GetProperty("content").GetProperty("text").GetString());
         Assert.Equal("pending", received.GetProperty("processedStatus").GetString());
+    }
+
+    [Fact]
+    public async Task Flood_ThousandUpdatesOfOneEvent_CoalescedToFewMessagesEndingInTheLatestState()
+    {
+        var created = await _app.ApiClient().PostAsJsonAsync("/api/keys", new { name = "flood", role = "viewer" });
+        await using var connection = Connect((await created.JsonAsync()).GetProperty("key").GetString());
+        var updates = Channel.CreateUnbounded<JsonElement>();
+        connection.On<JsonElement>("eventUpdated", e => updates.Writer.TryWrite(e));
+        await connection.StartAsync();
+        var feed = _app.Services.GetRequiredService<InstantChat.Core.Notifications.IEventFeed>();
+        var e = new InstantChat.Core.Webhooks.WebhookEvent
+        {
+            EventId = InstantChat.Core.Webhooks.EventIds.New(DateTimeOffset.UtcNow), EventType = "messages", Timestamp = DateTimeOffset.UtcNow,
+            ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "flood", DeliveryId = "d",
+        };
+
+        for (var i = 1; i <= 1000; i++) feed.Publish(InstantChat.Core.Notifications.EventChange.Updated, [e with { Attempts = i }]);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<JsonElement>();
+        while (seen.Count == 0 || seen[^1].GetProperty("attempts").GetInt32() != 1000) seen.Add(await updates.Reader.ReadAsync(timeout.Token));
+        Assert.True(seen.Count <= 10, $"{seen.Count} messages for one event's 1,000 updates");
     }
 }

@@ -110,6 +110,8 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
     {
         var filters = new List<FilterDefinition<BsonDocument>> { F.Eq("status", (filter.Status ?? ProcessingStatus.Failed).ToWire()) };
         if (filter.EventType is { } type) filters.Add(F.Eq("eventType", type));
+        if (filter.AccountId is { } account) filters.Add(F.Eq("accountId", account));
+        if (filter.SenderId is { } sender) filters.Add(F.Eq("senderId", sender));
         if (filter.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
         if (filter.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
         return F.And(filters);

@@ -133,12 +133,17 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
     }
 
     // Absent filters compare a column with itself, so one prepared statement serves every filter.
-    const string RequeueFilterSql = "status = $status AND ($type IS NULL OR event_type = $type) AND event_id >= $from AND event_id < $to";
+    const string RequeueFilterSql = """
+        status = $status AND ($type IS NULL OR event_type = $type) AND event_id >= $from AND event_id < $to
+        AND ($account IS NULL OR account_id = $account) AND ($sender IS NULL OR sender_id = $sender)
+        """;
 
     static void BindRequeueFilter(Microsoft.Data.Sqlite.SqliteCommand command, RequeueFilter filter)
     {
         command.Parameters.AddWithValue("$status", (filter.Status ?? ProcessingStatus.Failed).ToWire());
         command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$account", (object?)filter.AccountId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$sender", (object?)filter.SenderId ?? DBNull.Value);
         command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
         command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
     }
