@@ -1,12 +1,16 @@
 using Bunit;
+using Bunit.Rendering;
 using InstantChat.Core;
+using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Webhooks;
 using InstantChat.Tests.TestSupport;
 using InstantChat.Web.Components.Notifications;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace InstantChat.Tests.Components;
@@ -62,6 +66,29 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         var claimed = await queue.ClaimAsync(1000, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test", CancellationToken.None);
         await queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, status, now, now.AddMilliseconds(5), 5, error, null)).ToList(), "test", CancellationToken.None);
     }
+
+    /// <summary>Runs the real queue worker until nothing is due (handlers build threads and comments).</summary>
+    protected async Task ProcessQueueAsync()
+    {
+        var worker = Services.GetRequiredService<QueueWorker>();
+        while (await worker.DrainOnceAsync(CancellationToken.None) > 0) { }
+    }
+
+    /// <summary>
+    /// The page under MudBlazor's popover, dialog and snackbar providers, as MainLayout renders it, so
+    /// select menus, dialogs, message boxes and snackbars appear in the same markup.
+    /// </summary>
+    protected IRenderedComponent<ContainerFragment> RenderWithProviders<TPage>() where TPage : IComponent => Render(b =>
+    {
+        b.OpenComponent<MudPopoverProvider>(0);
+        b.CloseComponent();
+        b.OpenComponent<MudDialogProvider>(1);
+        b.CloseComponent();
+        b.OpenComponent<MudSnackbarProvider>(2);
+        b.CloseComponent();
+        b.OpenComponent<TPage>(3);
+        b.CloseComponent();
+    });
 
     protected override async ValueTask DisposeAsyncCore()
     {

@@ -1,6 +1,7 @@
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 
@@ -28,11 +29,12 @@ public sealed partial class Conversations : IDisposable
     {
         await ReloadAsync();
         if (ConversationId is { Length: > 0 } id && await TryAsync(() => Store.FindAsync(id, CancellationToken.None)) is { } c) await SelectAsync(c);
-        // Processing (not ingest) changes threads, so updated events are the signal to refresh.
+        // Processing (not ingest) changes threads, so processed events are the signal to refresh. An
+        // event received and processed within one window comes as received, in its processed state.
         if (RendererInfo.IsInteractive)
             _live = new LiveUpdates(Feed, Clock, TimeSpan.FromSeconds(1), b => InvokeAsync(async () =>
             {
-                if (b.Updated.Count == 0) return;
+                if (b.Updated.Count == 0 && b.Dropped == 0 && b.Received.All(e => e.ProcessedStatus == ProcessingStatus.Pending)) return;
                 await RefreshAsync();
                 StateHasChanged();
             }));

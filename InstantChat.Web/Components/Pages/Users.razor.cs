@@ -20,6 +20,7 @@ public sealed partial class Users
     IReadOnlyList<User> _items = [];
     bool _loading = true;
     string? _error, _me;
+    int _loads;
 
     protected override async Task OnInitializedAsync()
     {
@@ -32,7 +33,7 @@ public sealed partial class Users
         try
         {
             _items = (await Admin.ListAsync(CancellationToken.None)).OrderBy(u => u.Username, StringComparer.Ordinal).ToList();
-            _error = null;
+            (_error, _loads) = (null, _loads + 1);
         }
         catch (StoreUnavailableException)
         {

@@ -1,0 +1,84 @@
+using Bunit;
+using InstantChat.Tests.Parsing;
+using ConversationsPage = InstantChat.Web.Components.Pages.Conversations;
+
+namespace InstantChat.Tests.Components.Pages;
+
+public sealed class ConversationsTests() : DashboardContext("viewer")
+{
+    const string Customer = "7133578946711339";
+
+    /// <summary>
+    /// Meta's own shapes, each its own delivery: the customer's message, the business's echo reply,
+    /// the customer's ❤️ on the reply, the customer deleting the first message, and reading the reply.
+    /// </summary>
+    async Task IngestThreadAsync()
+    {
+        foreach (var fixture in new[] { "messages_text", "messages_echo", "message_reactions_react", "messages_deleted", "messaging_seen" })
+            await IngestAsync(Fixture.Load(fixture));
+    }
+
+    [Fact]
+    public void Render_NoConversations_ShowsTheEmptyHint()
+    {
+        var cut = Render<ConversationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("No conversations yet", cut.Find("[data-testid=conversations-empty]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=conversation-list] .mud-list-item"));
+        Assert.Contains("Choose a conversation.", cut.Markup);
+    }
+
+    [Fact]
+    public async Task SelectThread_ProcessedEvents_ChatShowsSidesDeletionReactionAndSeen()
+    {
+        await IngestThreadAsync();
+        await ProcessQueueAsync();
+
+        var cut = Render<ConversationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains(Customer, Assert.Single(cut.FindAll("[data-testid=conversation-list] .mud-list-item")).TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=chat-thread]"));
+
+        cut.Find("[data-testid=conversation-list] .mud-list-item").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=chat-message]").Count));
+        var messages = cut.FindAll("[data-testid=chat-message]");
+        var theirs = messages.Single(m => m.ClassList.Contains("them"));
+        var ours = messages.Single(m => m.ClassList.Contains("us"));
+        Assert.Contains("Message deleted", theirs.TextContent);
+        Assert.Contains("muted", theirs.ClassList);
+        Assert.DoesNotContain("Do you ship to Lisbon", theirs.TextContent);
+        Assert.Contains("Yes, we ship to Portugal in 3-5 days.", ours.TextContent);
+        Assert.Contains("❤️", ours.TextContent);
+        Assert.Contains("Seen", ours.TextContent);
+        Assert.Contains("account 17841400000000001", cut.Markup);
+    }
+
+    [Fact]
+    public async Task EventsProcessedWhileOpen_TheThreadAppearsWithoutReload()
+    {
+        var cut = Render<ConversationsPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=conversations-empty]")));
+
+        await IngestAsync(Fixture.Load("messages_text"));
+        await ProcessQueueAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains("Do you ship to Lisbon", Assert.Single(cut.FindAll("[data-testid=conversation-list] .mud-list-item")).TextContent),
+            TimeSpan.FromSeconds(5));
+        Assert.Empty(cut.FindAll("[data-testid=conversations-empty]"));
+    }
+}
+
+public sealed class ConversationsStoreDownTests() : DashboardContext("viewer", storeDown: true)
+{
+    [Fact]
+    public void Render_StoreUnavailable_ShowsTheError()
+    {
+        var cut = Render<ConversationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("store is unavailable, so conversations could not be loaded", cut.Find("[data-testid=load-error]").TextContent),
+            TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("[data-testid=conversations-empty]"));
+        Assert.Empty(cut.FindAll(".mud-progress-linear"));
+    }
+}

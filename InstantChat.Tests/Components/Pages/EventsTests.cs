@@ -1,0 +1,297 @@
+using System.Text;
+using AngleSharp.Dom;
+using Bunit;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using InstantChat.Tests.TestSupport;
+using InstantChat.Web.Components.Pages;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InstantChat.Tests.Components.Pages;
+
+static class EventsPage
+{
+    public static IReadOnlyList<IElement> Rows<T>(IRenderedComponent<T> cut) where T : IComponent =>
+        cut.FindAll("[data-testid=events-table] tbody tr.mud-table-row-clickable");
+
+    public static string Status(IElement row) => row.QuerySelector("[data-testid=status-chip]")!.TextContent.Trim();
+
+    public static IElement Row<T>(IRenderedComponent<T> cut, string text) where T : IComponent => Rows(cut).Single(r => r.TextContent.Contains(text, StringComparison.Ordinal));
+}
+
+public sealed class EventsTests() : DashboardContext("admin")
+{
+    IEventStore Store => Services.GetRequiredService<IEventStore>();
+
+    /// <summary>"done" completed, then "broken" failed with "boom".</summary>
+    async Task SeedCompletedAndFailedAsync()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-done", "done")));
+        await FinishAllAsync(ProcessingStatus.Completed);
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-broken", "broken")));
+        await FinishAllAsync(ProcessingStatus.Failed, "HttpRequestException: boom");
+    }
+
+    async Task<WebhookEvent> EventWithTextAsync(string text) =>
+        (await Store.ListAsync(new EventQuery(Text: text), CancellationToken.None)).Items.Single();
+
+    [Fact]
+    public void Render_NoEvents_ShowsNoEventsYet()
+    {
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Equal("No events yet.", cut.Find("[data-testid=events-empty]").TextContent.Trim()));
+        Assert.Empty(EventsPage.Rows(cut));
+        Assert.Empty(cut.FindAll("[data-testid=load-error]"));
+    }
+
+    [Fact]
+    public async Task Render_WithEvents_OneRowEachWithTypeStatusTextAndAccount()
+    {
+        await SeedCompletedAndFailedAsync();
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+        var broken = EventsPage.Row(cut, "broken");
+        Assert.Equal("failed", EventsPage.Status(broken));
+        Assert.Contains("messages", broken.TextContent);
+        Assert.Contains(Deliveries.Account, broken.TextContent);
+        Assert.Equal("completed", EventsPage.Status(EventsPage.Row(cut, "done")));
+        // Newest first.
+        Assert.Contains("broken", EventsPage.Rows(cut)[0].TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=events-empty]"));
+    }
+
+    [Fact]
+    public async Task StatusFilter_Failed_OnlyFailedRows_ThenSkipped_NoMatchMessage()
+    {
+        await SeedCompletedAndFailedAsync();
+        var cut = RenderWithProviders<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+
+        Mud.Choose(cut, cut.Find("[data-testid=filter-status]"), "failed");
+
+        cut.WaitForAssertion(() => Assert.Contains("broken", Assert.Single(EventsPage.Rows(cut)).TextContent));
+        Assert.Contains("Retry all failed matching", cut.Find("[data-testid=retry-matching]").TextContent);
+
+        Mud.Choose(cut, cut.Find("[data-testid=filter-status]"), "skipped");
+
+        cut.WaitForAssertion(() => Assert.Equal("No events match these filters.", cut.Find("[data-testid=events-empty]").TextContent.Trim()));
+        Assert.Empty(EventsPage.Rows(cut));
+    }
+
+    [Fact]
+    public async Task StatusInTheAddress_FiltersFromTheStart()
+    {
+        await SeedCompletedAndFailedAsync();
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/events?status=completed");
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Equal("completed", EventsPage.Status(Assert.Single(EventsPage.Rows(cut)))));
+    }
+
+    [Fact]
+    public async Task Paging_MoreThanAPage_OlderShowsTheRestThenNewerReturns()
+    {
+        var messages = Enumerable.Range(0, 60).Select(i => Deliveries.Message($"page-{i:00}", $"text {i:00}")).ToArray();
+        await IngestAsync(Deliveries.Envelope(messages));
+        var cut = Render<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(50, EventsPage.Rows(cut).Count));
+        var first = EventsPage.Rows(cut).Select(r => r.TextContent).ToList();
+        Assert.True(cut.Find("[data-testid=page-newer]").HasAttribute("disabled"));
+        Assert.False(cut.Find("[data-testid=page-older]").HasAttribute("disabled"));
+
+        cut.Find("[data-testid=page-older]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(10, EventsPage.Rows(cut).Count));
+        var second = EventsPage.Rows(cut).Select(r => r.TextContent).ToList();
+        Assert.Empty(first.Intersect(second));
+        Assert.Equal(60, first.Concat(second).Distinct().Count());
+        Assert.Contains("Page 2", cut.Markup);
+        Assert.True(cut.Find("[data-testid=page-older]").HasAttribute("disabled"));
+        Assert.False(cut.Find("[data-testid=page-newer]").HasAttribute("disabled"));
+
+        cut.Find("[data-testid=page-newer]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(first, EventsPage.Rows(cut).Select(r => r.TextContent).ToList()));
+        Assert.Contains("Page 1", cut.Markup);
+        Assert.True(cut.Find("[data-testid=page-newer]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task ClickRow_FailedEvent_DrawerShowsFieldsErrorAttemptsPayloadAndRawBytes()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-done", "done")));
+        await FinishAllAsync(ProcessingStatus.Completed);
+        var envelope = Deliveries.Envelope(Deliveries.Message("m-broken", "broken text", sender: "900000042"));
+        await IngestAsync(envelope);
+        await FinishAllAsync(ProcessingStatus.Failed, "HttpRequestException: boom");
+        var stored = await EventWithTextAsync("broken text");
+        var cut = Render<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+        Assert.Empty(cut.FindAll("[data-testid=event-detail]"));
+
+        EventsPage.Row(cut, "broken text").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=detail-attempts]")));
+        Assert.Contains("mud-drawer--open", cut.Find("[data-testid=event-drawer]").ClassName);
+        var detail = cut.Find("[data-testid=event-detail]");
+        Assert.Contains(stored.EventId, detail.TextContent);
+        Assert.Contains("900000042", detail.TextContent);
+        Assert.Contains("broken text", detail.TextContent);
+        Assert.Equal("failed", detail.QuerySelector("[data-testid=status-chip]")!.TextContent.Trim());
+        Assert.Contains("HttpRequestException: boom", cut.Find("[data-testid=detail-error]").TextContent);
+        var attempt = Assert.Single(cut.FindAll("[data-testid=detail-attempts] tbody tr"));
+        Assert.Contains("failed", attempt.TextContent);
+        Assert.Contains("boom", attempt.TextContent);
+        var payload = cut.Find("[data-testid=detail-payload]").TextContent;
+        Assert.Contains("\n  ", payload);
+        Assert.Contains("\"mid\": \"m-broken\"", payload);
+        Assert.Empty(cut.FindAll("[data-testid=detail-raw]"));
+
+        cut.Find("[data-testid=show-raw]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(Encoding.UTF8.GetString(envelope), cut.Find("[data-testid=detail-raw]").TextContent));
+        Assert.Contains($"{envelope.Length:#,0} bytes, application/json, 1 events", cut.Find("[data-testid=event-detail]").TextContent);
+    }
+
+    [Fact]
+    public async Task EventIdInTheAddress_OpensItsDetail()
+    {
+        await SeedCompletedAndFailedAsync();
+        var done = await EventWithTextAsync("done");
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/events?eventId={done.EventId}");
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Contains(done.EventId, cut.Find("[data-testid=event-detail]").TextContent));
+        Assert.Contains("mud-drawer--open", cut.Find("[data-testid=event-drawer]").ClassName);
+        Assert.Empty(cut.FindAll("[data-testid=detail-error]"));
+    }
+
+    [Fact]
+    public async Task RetryRow_FailedEvent_BecomesPending()
+    {
+        await SeedCompletedAndFailedAsync();
+        var cut = RenderWithProviders<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+
+        EventsPage.Row(cut, "broken").QuerySelector("[data-testid=retry-row]")!.Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("pending", EventsPage.Status(EventsPage.Row(cut, "broken"))));
+        Assert.Null(EventsPage.Row(cut, "broken").QuerySelector("[data-testid=retry-row]"));
+        Assert.Equal("completed", EventsPage.Status(EventsPage.Row(cut, "done")));
+        Assert.Equal(ProcessingStatus.Pending, (await EventWithTextAsync("broken")).ProcessedStatus);
+        cut.WaitForAssertion(() => Assert.Contains(Mud.Snackbars(cut), s => s.Contains("queued for retry", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task RetrySelected_CheckedRow_OnlyThatOneBecomesPending()
+    {
+        await SeedCompletedAndFailedAsync();
+        var cut = RenderWithProviders<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+        Assert.True(cut.Find("[data-testid=retry-selected]").HasAttribute("disabled"));
+
+        EventsPage.Row(cut, "done").QuerySelector("input[type=checkbox]")!.Change(true);
+        cut.WaitForAssertion(() => Assert.Contains("Retry selected (1)", cut.Find("[data-testid=retry-selected]").TextContent));
+        cut.Find("[data-testid=retry-selected]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("pending", EventsPage.Status(EventsPage.Row(cut, "done"))));
+        Assert.Equal("failed", EventsPage.Status(EventsPage.Row(cut, "broken")));
+        Assert.Equal(ProcessingStatus.Pending, (await EventWithTextAsync("done")).ProcessedStatus);
+        Assert.Equal(ProcessingStatus.Failed, (await EventWithTextAsync("broken")).ProcessedStatus);
+    }
+
+    [Fact]
+    public async Task RetryAllMatching_Confirmed_StatesTheCountAndRequeuesEveryFailedOne()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-done", "done")));
+        await FinishAllAsync(ProcessingStatus.Completed);
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-b1", "broken one"), Deliveries.Message("m-b2", "broken two")));
+        await FinishAllAsync(ProcessingStatus.Failed, "boom");
+        var cut = RenderWithProviders<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(3, EventsPage.Rows(cut).Count));
+
+        cut.Find("[data-testid=retry-matching]").Click();
+
+        Assert.Equal("Put 2 failed events matching these filters back in the queue?", Mud.MessageBox(cut));
+        Assert.Equal("Retry 2", cut.Find(".mud-message-box__yes-button").TextContent.Trim());
+        Mud.Confirm(cut);
+
+        cut.WaitForAssertion(() => Assert.Equal(["pending", "pending", "completed"], EventsPage.Rows(cut).Select(EventsPage.Status)));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".mud-message-box")));
+        var pending = await Store.ListAsync(new EventQuery(Status: ProcessingStatus.Pending), CancellationToken.None);
+        Assert.Equal(2, pending.Items.Count);
+        cut.WaitForAssertion(() => Assert.Contains("2 events queued for retry.", Mud.Snackbars(cut)));
+    }
+
+    [Fact]
+    public async Task RetryAllMatching_Cancelled_NothingChanges()
+    {
+        await SeedCompletedAndFailedAsync();
+        var cut = RenderWithProviders<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+
+        cut.Find("[data-testid=retry-matching]").Click();
+        Assert.Contains("Put 1 failed events", Mud.MessageBox(cut));
+        Mud.Cancel(cut);
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".mud-message-box")));
+        Assert.Equal(ProcessingStatus.Failed, (await EventWithTextAsync("broken")).ProcessedStatus);
+        Assert.Equal("failed", EventsPage.Status(EventsPage.Row(cut, "broken")));
+    }
+
+    [Fact]
+    public async Task NewEventArrives_FirstPageShowsItWithoutReload()
+    {
+        var cut = Render<Events>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=events-empty]")));
+
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("live-1", "arrived live")));
+
+        cut.WaitForAssertion(() => Assert.Contains("arrived live", Assert.Single(EventsPage.Rows(cut)).TextContent), TimeSpan.FromSeconds(5));
+    }
+}
+
+public sealed class EventsViewerTests() : DashboardContext("viewer")
+{
+    [Fact]
+    public async Task Render_Viewer_RowsButNoSelectionOrRetryControls()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-broken", "broken")));
+        await FinishAllAsync(ProcessingStatus.Failed, "HttpRequestException: boom");
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Equal("failed", EventsPage.Status(Assert.Single(EventsPage.Rows(cut)))));
+        Assert.Empty(cut.FindAll("input[type=checkbox]"));
+        Assert.Empty(cut.FindAll("[data-testid=retry-row]"));
+        Assert.Empty(cut.FindAll("[data-testid=retry-selected]"));
+        Assert.Empty(cut.FindAll("[data-testid=retry-matching]"));
+
+        cut.Find("[data-testid=open-event]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("HttpRequestException: boom", cut.Find("[data-testid=detail-error]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=detail-retry]"));
+    }
+}
+
+public sealed class EventsStoreDownTests() : DashboardContext("admin", storeDown: true)
+{
+    [Fact]
+    public void Render_StoreUnavailable_ShowsTheErrorWithATryAgain()
+    {
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Contains("store is unavailable, so events could not be loaded", cut.Find("[data-testid=load-error]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("Try again", cut.Find("[data-testid=load-error]").TextContent);
+        Assert.Empty(EventsPage.Rows(cut));
+        // Not "No events yet.": nothing is known about the events while the store is down.
+        Assert.Empty(cut.FindAll("[data-testid=events-empty]"));
+        Assert.Empty(cut.FindAll("[data-testid=events-table] .mud-progress-linear"));
+    }
+}
