@@ -79,12 +79,21 @@ public sealed class TestEventDialogTests() : DashboardContext("admin")
         var (cut, dialog) = await ShowAsync();
 
         Mud.Choose(cut, Mud.Control(cut, "Event type"), EventTypes.Comments);
-        Mud.Input(cut, "Sender username (optional)").Change("ann");
+        cut.WaitForAssertion(() => Mud.Input(cut, "Commenter username (optional)"));
+        Mud.Input(cut, "Commenter username (optional)").Change("ann");
         cut.Find("[data-testid=send-test-event]").Click();
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10));
         var stored = await Store.FindAsync(Assert.IsType<string>(result!.Data), CancellationToken.None);
         Assert.Equal((EventTypes.Comments, "test_sender", "ann"), (stored!.EventType, stored.SenderId, stored.UserInfo.Username));
+    }
+
+    [Fact]
+    public async Task Render_MessageType_AsksNoUsernameBecauseMetaSendsNone()
+    {
+        var (cut, _) = await ShowAsync();
+
+        Assert.Throws<InvalidOperationException>(() => Mud.Input(cut, "Commenter username (optional)"));
     }
 
     [Fact]
