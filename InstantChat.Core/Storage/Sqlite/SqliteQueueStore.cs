@@ -8,7 +8,7 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// The queue over the events table. Every write is one IMMEDIATE transaction, so SQLite's single
 /// writer lock makes a claim atomic across workers of this host.
 /// </summary>
-public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter writer) : IQueueStore
+public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWriter writer) : IQueueStore
 {
     const string Finished = "('completed','failed','skipped')";
 
@@ -95,64 +95,6 @@ public sealed class SqliteQueueStore(SqliteDatabase database, SqliteWriter write
     const string HistorySql = """
         INSERT INTO event_attempts (event_id, attempt, started_at, finished_at, outcome, error, processing_ms)
         VALUES ($id, $attempt, $started, $finished, $outcome, $error, $ms)
-        """;
-
-    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        writer.ExecuteAsync(ctx =>
-        {
-            var current = ctx.Command("SELECT status FROM events WHERE event_id = $id");
-            current.Parameters.AddWithValue("$id", eventId);
-            if (current.ExecuteScalar() is not string status) return RequeueResult.NotFound;
-            var command = ctx.Command($"{RequeueSql} AND event_id = $id");
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$id", eventId);
-            if (command.ExecuteNonQuery() != 1) return RequeueResult.Conflict;
-            ProcessingStatuses.TryParse(status, out var from);
-            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(from, ProcessingStatus.Pending, 1));
-            return RequeueResult.Queued;
-        }, cancellationToken);
-
-    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
-        writer.ExecuteAsync(ctx =>
-        {
-            var command = ctx.Command($"{RequeueSql} AND {RequeueFilterSql}");
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            BindRequeueFilter(command, filter);
-            var queued = command.ExecuteNonQuery();
-            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued));
-            return queued;
-        }, cancellationToken);
-
-    public async Task<long> CountRequeueableAsync(RequeueFilter filter, CancellationToken cancellationToken)
-    {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM events WHERE {RequeueFilterSql}";
-        BindRequeueFilter(command, filter);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    // Absent filters compare a column with itself, so one prepared statement serves every filter.
-    const string RequeueFilterSql = """
-        status = $status AND ($type IS NULL OR event_type = $type) AND event_id >= $from AND event_id < $to
-        AND ($account IS NULL OR account_id = $account) AND ($sender IS NULL OR sender_id = $sender)
-        """;
-
-    static void BindRequeueFilter(Microsoft.Data.Sqlite.SqliteCommand command, RequeueFilter filter)
-    {
-        command.Parameters.AddWithValue("$status", (filter.Status ?? ProcessingStatus.Failed).ToWire());
-        command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
-        command.Parameters.AddWithValue("$account", (object?)filter.AccountId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$sender", (object?)filter.SenderId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
-        command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
-    }
-
-    // Attempts restart from zero; the ones before stay in event_attempts.
-    static readonly string RequeueSql = $"""
-        UPDATE events SET status = 'pending', next_attempt_at = $now, attempts = 0, processed_at = NULL,
-            lease_until = NULL, lease_owner = NULL
-        WHERE status IN {Finished}
         """;
 
     public async Task<long> QueueLengthAsync(CancellationToken cancellationToken)

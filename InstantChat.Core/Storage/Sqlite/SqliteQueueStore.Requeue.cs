@@ -1,0 +1,67 @@
+using InstantChat.Core.Stats;
+using InstantChat.Core.Webhooks;
+using Microsoft.Data.Sqlite;
+
+namespace InstantChat.Core.Storage.Sqlite;
+
+/// <summary>Manual retries: one finished event, or every one matching a filter, back in the queue.</summary>
+public sealed partial class SqliteQueueStore
+{
+    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(ctx =>
+        {
+            var current = ctx.Command("SELECT status FROM events WHERE event_id = $id");
+            current.Parameters.AddWithValue("$id", eventId);
+            if (current.ExecuteScalar() is not string status) return RequeueResult.NotFound;
+            var command = ctx.Command($"{RequeueSql} AND event_id = $id");
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$id", eventId);
+            if (command.ExecuteNonQuery() != 1) return RequeueResult.Conflict;
+            ProcessingStatuses.TryParse(status, out var from);
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(from, ProcessingStatus.Pending, 1));
+            return RequeueResult.Queued;
+        }, cancellationToken);
+
+    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(ctx =>
+        {
+            var command = ctx.Command($"{RequeueSql} AND {RequeueFilterSql}");
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            BindRequeueFilter(command, filter);
+            var queued = command.ExecuteNonQuery();
+            SqliteStatsStore.Apply(ctx, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued));
+            return queued;
+        }, cancellationToken);
+
+    public async Task<long> CountRequeueableAsync(RequeueFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM events WHERE {RequeueFilterSql}";
+        BindRequeueFilter(command, filter);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // Absent filters compare a column with itself, so one prepared statement serves every filter.
+    const string RequeueFilterSql = """
+        status = $status AND ($type IS NULL OR event_type = $type) AND event_id >= $from AND event_id < $to
+        AND ($account IS NULL OR account_id = $account) AND ($sender IS NULL OR sender_id = $sender)
+        """;
+
+    static void BindRequeueFilter(Microsoft.Data.Sqlite.SqliteCommand command, RequeueFilter filter)
+    {
+        command.Parameters.AddWithValue("$status", (filter.Status ?? ProcessingStatus.Failed).ToWire());
+        command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$account", (object?)filter.AccountId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$sender", (object?)filter.SenderId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
+        command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
+    }
+
+    // Attempts restart from zero; the ones before stay in event_attempts.
+    static readonly string RequeueSql = $"""
+        UPDATE events SET status = 'pending', next_attempt_at = $now, attempts = 0, processed_at = NULL,
+            lease_until = NULL, lease_owner = NULL
+        WHERE status IN {Finished}
+        """;
+}
