@@ -12,7 +12,13 @@ public static class DashboardExtensions
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddHostedService<Hubs.HubBroadcaster>();
-        services.AddMudServices();
+        services.AddMudServices(o =>
+        {
+            // Bottom right: toasts must not cover the page's own header actions; three at a time at most.
+            o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            o.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+            o.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
         services.AddScoped<Components.Notifications.NotificationCenter>();
         // SecurityHeaders sends X-Frame-Options: DENY on every response; antiforgery must not add a second value.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
