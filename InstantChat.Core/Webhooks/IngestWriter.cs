@@ -74,6 +74,10 @@ public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSi
             LogCommitFailed(group.Count, ex.GetType().Name, ex.Message);
             var failure = ex as StoreUnavailableException ?? new StoreUnavailableException("the store could not commit", ex);
             foreach (var pending in group) pending.Completion.TrySetException(failure);
+            // Deliveries that queued while this commit was failing would otherwise each wait for a
+            // commit of their own that fails the same way (4 s of server selection on MongoDB: 8 s and
+            // more in all, past Meta's 5 s). They get the same 503 now; Meta retries them.
+            while (_queue.Reader.TryRead(out var waiting)) waiting.Completion.TrySetException(failure);
         }
     }
 

@@ -36,9 +36,13 @@ public sealed record EventDto(
         try
         {
             using var doc = JsonDocument.Parse(payload);
-            return doc.RootElement.Clone();
+            var element = doc.RootElement.Clone();
+            // A lone surrogate escape ("\ud800", e.g. half an emoji) parses but cannot be written back:
+            // checked here, so one such update cannot turn every list, detail and hub message that holds it into a 500.
+            if (payload.Contains("\\u", StringComparison.Ordinal)) JsonSerializer.SerializeToUtf8Bytes(element);
+            return element;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return JsonSerializer.SerializeToElement(payload);
         }

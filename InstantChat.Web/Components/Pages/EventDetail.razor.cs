@@ -64,7 +64,7 @@ public sealed partial class EventDetail
                 using var doc = JsonDocument.Parse(payload);
                 return JsonSerializer.Serialize(doc.RootElement, Indented);
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException) // a lone surrogate escape cannot be re-written
             {
                 return payload;
             }

@@ -1,0 +1,47 @@
+// The reliability harness of issue #8. reliability/run publishes the product and runs these;
+// each subcommand starts the product itself, prints progress and one RESULT line, and exits
+// non-zero on FAIL.
+using Reliability;
+using Reliability.Common;
+
+const string Usage = """
+    usage: Harness <crash|outage|badinput|soak> --web <published InstantChat.Web folder> [options]
+      common:   --work DIR (scratch folder, default the temp folder)
+      crash:    --seconds 60 --kills 3 --senders 16 --rate 400 (deliveries/s) --drain-seconds 120 --seed N
+      outage:   --store sqlite|mongo|both --senders 12 --rate 250 --before 8 --outage 10 --after 10
+                --mongo-senders 6 --mongo-rate 15 --drain-seconds 300 --jongodb PATH (default: .tools/jongodb found upwards)
+      badinput: --slow-connections 40
+      soak:     --seconds 600 --rate 0 (0: half the capacity measured by a probe first) --probe-seconds 15
+                --senders 32 --sample-seconds 5 --max-slope-mb-per-min 1.0
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    var options = Args.Parse(args[1..]);
+    Log.Line($"harness {string.Join(' ', args)}");
+    return args[0] switch
+    {
+        "crash" => await Crash.RunAsync(options),
+        "outage" => await Outage.RunAsync(options),
+        "badinput" => await BadInput.RunAsync(options),
+        "soak" => await Soak.RunAsync(options),
+        _ => Fail($"unknown subcommand '{args[0]}'\n{Usage}"),
+    };
+}
+catch (Exception ex)
+{
+    Console.WriteLine(ex);
+    return Log.Verdict(args[0], false, $"harness error: {ex.GetType().Name}: {ex.Message}");
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
