@@ -80,7 +80,7 @@ static class Crash
                    && ledger.RegroupViolations.Count == 0 && fiveHundreds == 0 && alive && product.Starts == kills + 1;
         var p99 = load.Latency().P99;
         var details = string.Create(CultureInfo.InvariantCulture,
-            $"kills={kills} restarts_ms=[{string.Join(',', restartMs.Select(m => m.ToString("0", CultureInfo.InvariantCulture)))}] deliveries={ledger.Deliveries} acked={ledger.AckedDeliveries} " +
+            $"kills={kills} rate_achieved={ledger.AckedDeliveries / seconds:0}/s restarts_ms=[{string.Join(',', restartMs.Select(m => m.ToString("0", CultureInfo.InvariantCulture)))}] deliveries={ledger.Deliveries} acked={ledger.AckedDeliveries} " +
             $"unacked={ledger.UnackedDeliveries} updates={ledger.Updates} regrouped={ledger.Regrouped} events={check.Events} duplicates={check.DuplicateKeys} " +
             $"missing={check.Missing} unexpected={check.Unexpected} completed={check.Completed} skipped={check.Skipped} failed={check.Failed} " +
             $"pending={check.Pending} processing={check.Processing} reclaimed_after_kill={reclaimed} http500={fiveHundreds} answers=[{load.Tally}] ack_p99_ms={p99} " +

@@ -15,7 +15,7 @@ const string Usage = """
                 --senders 32 --sample-seconds 5 --max-slope-mb-per-min 1.0
     """;
 
-if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+if (args.Length == 0 || args.Any(a => a is "-h" or "--help" or "help"))
 {
     Console.WriteLine(Usage);
     return args.Length == 0 ? 2 : 0;

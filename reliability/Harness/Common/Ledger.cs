@@ -27,7 +27,8 @@ sealed class Ledger
         {
             // A regrouped delivery must name only keys already generated (plus its new messages):
             // a new key here would mean the same update gets stored twice.
-            var fresh = d.Keys.Except(_generated).Except(d.CoreMids.Select(CoreKey)).ToList();
+            var coreKeys = d.CoreMids.Select(CoreKey).ToHashSet(StringComparer.Ordinal);
+            var fresh = d.Keys.Where(k => !_generated.Contains(k) && !coreKeys.Contains(k)).ToList(); // not Except: it would copy _generated every time
             if (d.Kind == "regrouped" && fresh.Count > 0 && _regroupViolations.Count < 20)
                 _regroupViolations.Add($"regrouped updates parsed to new keys: {string.Join(", ", fresh.Take(3))}");
             _generated.UnionWith(d.Keys);
