@@ -14,6 +14,8 @@ public sealed class InstagramParser
     public IReadOnlyList<WebhookEvent> Parse(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence? ids = null)
     {
         ids ??= new EventIds.Sequence(receivedAt);
+        // A UTF-8 byte order mark (relays and scripts add one) is not part of the JSON; the signature covered it already.
+        if (body.Span.StartsWith("\uFEFF"u8)) body = body[3..];
         if (body.IsEmpty) return [Unparseable(body, deliveryId, receivedAt, ids, "empty body")];
         // The reader checks structure, not the bytes inside strings: check them once, up front.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span)) return [Unparseable(body, deliveryId, receivedAt, ids, "the body is not valid UTF-8")];

@@ -19,7 +19,7 @@ public interface IEventStore
     Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken);
     Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken);
     Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
-    /// <summary>True when the store answers a trivial query.</summary>
+    /// <summary>True when the store answers a trivial query and, where the store can tell, takes a write.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
 

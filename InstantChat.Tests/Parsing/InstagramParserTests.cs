@@ -106,6 +106,16 @@ public sealed class InstagramParserTests
     }
 
     [Fact]
+    public void Parse_BodyWithByteOrderMark_ParsedAsWithout()
+    {
+        var plain = Fixture.Load("messages_text");
+        var e = Assert.Single(Parse([.. "\uFEFF"u8, .. plain]));
+
+        Assert.Equal(EventTypes.Messages, e.EventType);
+        Assert.Equal(Assert.Single(Parse(plain)).DeduplicationKey, e.DeduplicationKey);
+    }
+
+    [Fact]
     public void Parse_EchoMessage_KeepsBusinessAsSender()
     {
         var e = ParseSingle("messages_echo");

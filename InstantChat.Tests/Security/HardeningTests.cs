@@ -1,5 +1,7 @@
 using System.Net;
+using InstantChat.Core.Stats;
 using InstantChat.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InstantChat.Tests.Security;
 
@@ -44,5 +46,30 @@ public sealed class HardeningTests
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
+    }
+
+    [Fact]
+    public async Task Api_UnexpectedFailureInProduction_Returns500ProblemDetails()
+    {
+        // Production adds the dashboard's HTML error page; an API client must still get problem details.
+        using var app = new AppFactory(new() { ["environment"] = "Production", ["WEBHOOK_WORKER_ENABLED"] = "false" })
+        {
+            ConfigureTestServices = s => s.AddSingleton<IStatsStore, BrokenStatsStore>(),
+        };
+        var response = await app.ApiClient().GetAsync("/api/webhooks/stats");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"status\":500", body);
+        Assert.DoesNotContain("counters are gone", body); // the exception's text stays in the log
+    }
+
+    sealed class BrokenStatsStore : IStatsStore
+    {
+        static Task<IReadOnlyList<StatCounter>> Fail() => throw new InvalidOperationException("counters are gone");
+        public Task<IReadOnlyList<StatCounter>> ReadAsync(IReadOnlyCollection<string> kinds, CancellationToken cancellationToken) => Fail();
+        public Task<IReadOnlyList<StatCounter>> RangeAsync(string kind, string fromKey, string toKey, CancellationToken cancellationToken) => Fail();
+        public Task<IReadOnlyList<StatCounter>> TopAsync(string kind, int count, CancellationToken cancellationToken) => Fail();
     }
 }

@@ -47,4 +47,15 @@ public sealed class SqliteStoreTests : StoreContract
         Assert.Equal(20, (await AllAsync()).Count);
         Assert.Null(await _stores.Events.FindDeliveryAsync("x", default)); // the failed write's insert was rolled back
     }
+
+    [Fact]
+    public async Task Ping_WriterCannotCommit_ReturnsFalse()
+    {
+        // Reads keep working on a full disk; readiness must still say that deliveries cannot be stored.
+        var events = _stores.Events;
+        Assert.True(await events.PingAsync(default));
+        _stores.Writer.Dispose();
+
+        Assert.False(await events.PingAsync(default));
+    }
 }

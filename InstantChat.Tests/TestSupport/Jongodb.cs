@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using MongoDB.Bson;
-using MongoDB.Driver;
+using InstantChat.Testing;
 
 [assembly: AssemblyFixture(typeof(InstantChat.Tests.TestSupport.Jongodb))]
 
@@ -15,9 +13,7 @@ namespace InstantChat.Tests.TestSupport;
 /// </summary>
 public sealed class Jongodb : IAsyncLifetime
 {
-    const string BinaryPath = ".tools/jongodb/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb";
-    Process? _process;
-    int _port;
+    JongodbServer? _server;
 
     public string? SkipReason { get; private set; }
 
@@ -25,57 +21,25 @@ public sealed class Jongodb : IAsyncLifetime
     public string NewDatabaseUri()
     {
         if (SkipReason is not null) Assert.Skip(SkipReason);
-        return $"mongodb://127.0.0.1:{_port}/t{Guid.NewGuid():N}?replicaSet=rs0&serverMonitoringMode=poll";
+        return _server!.Uri($"t{Guid.NewGuid():N}");
     }
 
     public async ValueTask InitializeAsync()
     {
-        var binary = Environment.GetEnvironmentVariable("JONGODB_BIN") ?? FindUpwards(BinaryPath);
+        var binary = Environment.GetEnvironmentVariable("JONGODB_BIN") ?? JongodbServer.Find(AppContext.BaseDirectory);
         if (binary is null || !File.Exists(binary))
         {
-            SkipReason = $"jongodb not installed ({BinaryPath}); ./test.sh installs it with npm";
+            SkipReason = $"jongodb not installed ({JongodbServer.RelativePath}); ./test.sh installs it with npm";
             return;
         }
-        _port = FreePort();
-        var info = new ProcessStartInfo(binary)
-        {
-            ArgumentList = { "--host=127.0.0.1", $"--port={_port}", "--topology-profile=singleNodeReplicaSet", "--replica-set-name=rs0" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var client = new MongoClient($"mongodb://127.0.0.1:{_port}/?replicaSet=rs0&serverMonitoringMode=poll&serverSelectionTimeoutMS=1000");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1));
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(200);
-            }
-        }
+        _server = new JongodbServer(binary, FreePort());
+        await _server.StartAsync();
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        _process?.Dispose();
+        _server?.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    static string? FindUpwards(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
-        return null;
     }
 
     static int FreePort()

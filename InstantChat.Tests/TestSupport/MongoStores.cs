@@ -43,5 +43,8 @@ public sealed class MongoStores : IStoreSet
     {
         try { await Database.Client.DropDatabaseAsync(Database.Database.DatabaseNamespace.DatabaseName); }
         catch (MongoDB.Driver.MongoCommandException) { }
+        // Every test has its own client: left open, their monitors and pools pile up on the one
+        // jongodb until its heartbeats time out and a later test finds its pool paused.
+        Database.Dispose();
     }
 }

@@ -26,7 +26,7 @@ public sealed class SqliteStores : IStoreSet, IDisposable
     public SqliteDatabase Database { get; }
     public SqliteWriter Writer { get; }
     public IIngestStore Ingest => new SqliteIngestStore(Writer);
-    public IEventStore Events => new SqliteEventStore(Database);
+    public IEventStore Events => new SqliteEventStore(Database, Writer);
     public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
     public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);

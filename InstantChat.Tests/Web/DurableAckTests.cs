@@ -63,7 +63,8 @@ public sealed class DurableAckTests
 
         Assert.True(acknowledged.Count >= 300, $"only {acknowledged.Count} acknowledged before the kill");
         var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = dir.Path }));
-        var store = new SqliteEventStore(database);
+        using var writer = new SqliteWriter(database, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteWriter>.Instance);
+        var store = new SqliteEventStore(database, writer);
         var stored = (await store.ListAsync(new EventQuery(Limit: 500), CancellationToken.None)).Items
             .Select(e => e.DeduplicationKey.Split(':')[^1]).ToHashSet();
         Assert.Subset(stored, acknowledged.ToHashSet());

@@ -27,7 +27,9 @@ public static class DashboardExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        // The error page is for people; the API's own handler (UseApi) answers /api with problem details.
+        if (!app.Environment.IsDevelopment())
+            app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), page => page.UseExceptionHandler("/Error", createScopeForErrors: true));
         app.UseAntiforgery();
         app.MapStaticAssets();
         return app;

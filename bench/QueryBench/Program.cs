@@ -5,27 +5,18 @@
 // A second run on the same DIR reuses the seeded store.
 using System.Diagnostics;
 using System.Globalization;
-using InstantChat.Core;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Simulation;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Webhooks;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-var opts = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--")).ToDictionary(x => x.a[2..], x => args[x.i + 1]);
+var opts = BenchStore.Options(args);
 var dataDir = opts.GetValueOrDefault("data-dir", Path.Combine(Path.GetTempPath(), "querybench"));
 var target = long.Parse(opts.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
 var runs = int.Parse(opts.GetValueOrDefault("runs", "20"), CultureInfo.InvariantCulture);
-Directory.CreateDirectory(dataDir);
-
-var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DATA_DIR"] = dataDir }).Build();
-var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddSingleton<IConfiguration>(config);
-services.AddInstantChatCore(config).AddStorage(config);
-await using var sp = services.BuildServiceProvider();
-await sp.GetRequiredService<IStoreInitializer>().InitializeAsync(CancellationToken.None);
+await using var sp = await BenchStore.OpenAsync(dataDir);
 var events = sp.GetRequiredService<IEventStore>();
 var queue = sp.GetRequiredService<IQueueStore>();
 var stats = sp.GetRequiredService<StatsService>();

@@ -267,8 +267,8 @@ static class BadInput
         yield return Readable("1,000 distinct updates in one delivery (Meta's largest batch)", acct =>
             U($"{{\"object\":\"instagram\",\"entry\":[{{\"id\":\"{acct}\",\"time\":1764000000000,\"messaging\":[{string.Join(',', Enumerable.Range(0, 1_000).Select(_ => MessagingItem(acct, unique(), "batch")))}]}}]}}"),
             events: 1_000);
-        // RFC 8259 lets a parser refuse a BOM; the product keeps such a body as a failed event.
-        yield return Kept("UTF-8 byte order mark before the JSON", acct => [0xEF, 0xBB, 0xBF, .. Message(acct, unique(), "bom")]);
+        // RFC 8259 lets a parser ignore a BOM; the product does, so the update is stored as if sent without one.
+        yield return Readable("UTF-8 byte order mark before the JSON", acct => [0xEF, 0xBB, 0xBF, .. Message(acct, unique(), "bom")]);
         // Half an emoji: parses, but System.Text.Json cannot write it back (found a 500 in the list API, fixed in EventDto).
         yield return Kept("lone surrogate escape in the text", acct => Message(acct, unique(), "\\ud800 lone", rawText: true));
         yield return Readable("NUL and control characters in the text", acct => Message(acct, unique(), "a\\u0000b\\u0001c\\u001f", rawText: true));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InstantChat.Testing;
 using Reliability.Common;
 
 namespace Reliability;
@@ -109,11 +110,12 @@ static class Outage
         // jongodb acknowledges majority-journaled writes slowly (≈ 25 deliveries/s here): a gentler load.
         var senders = a.Int("mongo-senders", 6);
         var rate = a.Dbl("mongo-rate", 15);
-        var binary = Jongodb.Find(a.Str("jongodb", ""));
+        var given = a.Str("jongodb", "");
+        var binary = given.Length > 0 ? (File.Exists(given) ? Path.GetFullPath(given) : null) : JongodbServer.Find(Environment.CurrentDirectory);
         if (binary is null)
             return Log.Verdict("outage-mongo", false, "jongodb not found (.tools/jongodb; reliability/run and test.sh install it with npm); --jongodb PATH", skipped: true);
         var work = a.WorkDir("outage-mongo");
-        using var jongodb = new Jongodb(binary, Product.FreePort());
+        using var jongodb = new JongodbServer(binary, Product.FreePort());
         await jongodb.StartAsync();
         Log.Line($"outage-mongo: jongodb on port {jongodb.Port}; {senders} senders at {rate:0}/s; {before:0} s load, {outage:0} s outage, {after:0} s after");
         var env = Product.Environment(Path.Combine(work, "data"), jongodb.Uri("instantchat"));

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace InstantChat.Core.Storage.Mongo;
 
 /// <summary>The shared database: one client per process, collections with acknowledged, journaled majority writes.</summary>
-public sealed class MongoDatabase
+public sealed class MongoDatabase : IDisposable
 {
     public const string DefaultDatabaseName = "instantchat";
 
@@ -25,6 +25,9 @@ public sealed class MongoDatabase
     }
 
     public IMongoClient Client { get; }
+
+    /// <summary>Closes the client's pool and its server monitors (the host's container calls it at shutdown).</summary>
+    public void Dispose() => Client.Dispose();
     public IMongoDatabase Database { get; }
 
     public IMongoCollection<BsonDocument> Events => Database.GetCollection<BsonDocument>("events");

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace InstantChat.Core.Storage.Sqlite;
 
 /// <summary>Queries over the embedded store; each call takes a pooled connection.</summary>
-public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
+public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer) : IEventStore
 {
     public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
     {
@@ -77,13 +77,22 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     {
         try
         {
-            await using var connection = database.Open();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM sqlite_master";
-            await command.ExecuteScalarAsync(cancellationToken);
+            await using (var connection = database.Open())
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT count(*) FROM sqlite_master";
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+            // Reads still work on a full disk; a one-row commit through the writer is what a delivery needs.
+            await writer.ExecuteAsync(ctx =>
+            {
+                var probe = ctx.Command("INSERT INTO health (id, checked_at) VALUES (1, $at) ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at");
+                probe.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                return probe.ExecuteNonQuery();
+            }, cancellationToken);
             return true;
         }
-        catch (SqliteException)
+        catch (Exception ex) when (ex is SqliteException or StoreUnavailableException)
         {
             return false;
         }

@@ -125,6 +125,8 @@ static class SqliteSchema
             PRIMARY KEY (kind, key)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_stat_top ON stat_counters(kind, value);
+        -- One row the readiness probe rewrites: proof that a commit goes through.
+        CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS users (
             user_id       TEXT NOT NULL PRIMARY KEY,
             username      TEXT NOT NULL UNIQUE,

@@ -2,25 +2,31 @@ using System.Diagnostics;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
-namespace Reliability.Common;
+namespace InstantChat.Testing;
 
-/// <summary>jongodb (a MongoDB-wire server, in memory) as a single-node replica set on a fixed port.</summary>
-sealed class Jongodb(string binary, int port) : IDisposable
+/// <summary>
+/// One jongodb process (a MongoDB-wire server, in memory) as a single-node replica set on a port:
+/// started, answering a ping, killed. The tests' fixture and the reliability harness both use this
+/// file (the harness links it), so there is one way to run it.
+/// </summary>
+public sealed class JongodbServer(string binary, int port) : IDisposable
 {
+    public const string RelativePath = ".tools/jongodb/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb";
     Process? _process;
 
     public int Port => port;
+
     public string Uri(string database) => $"mongodb://127.0.0.1:{port}/{database}?replicaSet=rs0&serverMonitoringMode=poll";
 
-    public static string? Find(string? given)
+    /// <summary>The binary test.sh installs, looked for in <paramref name="directory"/> and the folders above it.</summary>
+    public static string? Find(string directory)
     {
-        const string relative = ".tools/jongodb/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb";
-        if (!string.IsNullOrEmpty(given)) return File.Exists(given) ? Path.GetFullPath(given) : null;
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, RelativePath))) return Path.Combine(dir.FullName, RelativePath);
         return null;
     }
 
+    /// <summary>Starts the process and returns once it answers a ping (30 s at most).</summary>
     public async Task StartAsync()
     {
         var info = new ProcessStartInfo(binary)
@@ -29,7 +35,9 @@ sealed class Jongodb(string binary, int port) : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        _process?.Dispose();
         _process = Process.Start(info)!;
+        // Drained, or a chatty server would block on a full pipe.
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
