@@ -83,16 +83,10 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
                 command.CommandText = "SELECT count(*) FROM sqlite_master";
                 await command.ExecuteScalarAsync(cancellationToken);
             }
-            // Reads still work on a full disk; a one-row commit through the writer is what a delivery needs.
-            await writer.ExecuteAsync(ctx =>
-            {
-                var probe = ctx.Command("INSERT INTO health (id, checked_at) VALUES (1, $at) ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at");
-                probe.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                return probe.ExecuteNonQuery();
-            }, cancellationToken);
-            return true;
+            // Reads still work on a full disk; a commit is what a delivery needs.
+            return await writer.ProbeAsync();
         }
-        catch (Exception ex) when (ex is SqliteException or StoreUnavailableException)
+        catch (SqliteException)
         {
             return false;
         }

@@ -18,6 +18,7 @@ public sealed partial class SqliteWriter : IDisposable
     readonly Channel<IWrite> _queue = Channel.CreateBounded<IWrite>(new BoundedChannelOptions(50_000) { SingleReader = true });
     readonly Task _loop;
     SqliteWriteContext? _context;
+    volatile Task<bool>? _probe;
 
     public SqliteWriter(SqliteDatabase database, ILogger<SqliteWriter> logger)
     {
@@ -39,6 +40,37 @@ public sealed partial class SqliteWriter : IDisposable
             throw new StoreUnavailableException("the SQLite writer is stopped");
         }
         return await write.Completion.Task;
+    }
+
+    /// <summary>
+    /// True when a one-row commit goes through now (readiness: reads still work on a full disk).
+    /// Callers while a probe is in flight share it, so a flood of /readyz adds at most one row to a commit.
+    /// </summary>
+    public Task<bool> ProbeAsync()
+    {
+        var last = _probe;
+        if (last is { IsCompleted: false }) return last;
+        var probe = CommitProbeAsync();
+        _probe = probe; // two callers racing here run two probes: harmless
+        return probe;
+    }
+
+    async Task<bool> CommitProbeAsync()
+    {
+        try
+        {
+            await ExecuteAsync(ctx =>
+            {
+                var probe = ctx.Command("INSERT INTO health (id, checked_at) VALUES (1, $at) ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at");
+                probe.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                return probe.ExecuteNonQuery();
+            });
+            return true;
+        }
+        catch (Exception ex) when (ex is SqliteException or StoreUnavailableException)
+        {
+            return false;
+        }
     }
 
     async Task RunAsync()
