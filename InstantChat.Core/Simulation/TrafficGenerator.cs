@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace InstantChat.Core.Simulation;
@@ -28,7 +26,7 @@ public sealed class TrafficGenerator
     static readonly int[] UpdatesPerDelivery = [45, 25, 15, 9, 6];
 
     // Non-Latin text stays readable UTF-8 in the stored body; emoji are still \u-escaped, as Meta sends them.
-    static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JavaScriptEncoder Escaping = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     readonly Random _random;
     readonly TimeProvider _clock;
@@ -86,26 +84,7 @@ public sealed class TrafficGenerator
     long NextTimestamp() =>
         _lastTimestamp = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds() - _random.Next(0, 1_500), _lastTimestamp + 1);
 
-    byte[] Serialize(List<Update> updates)
-    {
-        var nowMs = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestamp);
-        var entries = new JsonArray();
-        // One entry per account and array, in order of first appearance, as Meta batches an app's updates.
-        foreach (var group in updates.GroupBy(u => (u.AccountId, u.Array)))
-        {
-            var items = new JsonArray();
-            foreach (var update in group) items.Add(update.Item);
-            entries.Add(new JsonObject
-            {
-                ["id"] = group.Key.AccountId,
-                // As in the fixtures: messaging entries carry milliseconds, changes entries seconds.
-                ["time"] = group.Key.Array == "messaging" ? nowMs : nowMs / 1_000,
-                [group.Key.Array] = items,
-            });
-        }
-        var root = new JsonObject { ["object"] = "instagram", ["entry"] = entries };
-        var buffer = new ArrayBufferWriter<byte>(1_024);
-        using (var writer = new Utf8JsonWriter(buffer, Writer)) root.WriteTo(writer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    byte[] Serialize(List<Update> updates) =>
+        InstagramEnvelope.Serialize(updates.Select(u => (u.AccountId, u.Array, (JsonNode)u.Item)),
+            Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestamp), Escaping);
 }

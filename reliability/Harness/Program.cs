@@ -10,7 +10,7 @@ const string Usage = """
       crash:    --seconds 60 --kills 3 --senders 16 --rate 400 (deliveries/s) --drain-seconds 120 --seed N
       outage:   --store sqlite|mongo|both --senders 12 --rate 250 --before 8 --outage 10 --after 10
                 --mongo-senders 6 --mongo-rate 15 --drain-seconds 300 --jongodb PATH (default: .tools/jongodb found upwards)
-      badinput: --slow-connections 40
+      badinput: --slow-connections 40 --slow-headers N (header dribbles, default a quarter of the connections; 0: none)
       soak:     --seconds 600 --rate 0 (0: half the capacity measured by a probe first) --probe-seconds 15
                 --senders 32 --sample-seconds 5 --max-slope-mb-per-min 1.0
     """;

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Simulation;
@@ -118,21 +117,8 @@ sealed class DeliveryMix
         return updates;
     }
 
-    public static byte[] Envelope(IEnumerable<Update> updates)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var entries = new JsonArray();
-        foreach (var group in updates.GroupBy(u => (u.Account, u.Array)))
-        {
-            var items = new JsonArray();
-            foreach (var u in group) items.Add(u.Item);
-            entries.Add(new JsonObject
-            {
-                ["id"] = group.Key.Account,
-                ["time"] = group.Key.Array == "messaging" ? now : now / 1_000,
-                [group.Key.Array] = items,
-            });
-        }
-        return JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["object"] = "instagram", ["entry"] = entries });
-    }
+    // The default encoder (unlike the simulator's relaxed one) \u-escapes all non-ASCII text: a regrouped
+    // simulator update then arrives re-escaped, which its hash-based key (referrals) must survive.
+    public static byte[] Envelope(IEnumerable<Update> updates) =>
+        InstagramEnvelope.Serialize(updates.Select(u => (u.Account, u.Array, u.Item)), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 }
