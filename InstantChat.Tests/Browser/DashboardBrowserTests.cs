@@ -54,13 +54,16 @@ public sealed class DashboardBrowserTests(BrowserHost host)
 
         await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("New messages from 900555")).ToBeVisibleAsync(new() { Timeout = 2_000 });
         await s.Page.Locator("input[data-testid=filter-text], [data-testid=filter-text] input").FillAsync("needle");
+        // One row holding the needle: a single row alone could still be the empty table's message,
+        // shown before the live update brings the two new events in.
         var rows = s.Page.Locator("[data-testid=events-table] tbody tr");
-        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Eventually.WaitAsync(async () => (await rows.CountAsync(), await rows.Filter(new() { HasText = "needle" }).CountAsync()),
+            counts => counts == (1, 1), TimeSpan.FromSeconds(10));
         var detail = s.Page.Locator("[data-testid=event-detail]");
         // The search box still has focus: its blur and the click race in the circuit, so click until the drawer shows.
         await Eventually.WaitAsync(async () =>
         {
-            if (!await detail.IsVisibleAsync()) await rows.First.Locator("[data-testid=open-event]").ClickAsync();
+            if (!await detail.IsVisibleAsync()) await rows.Filter(new() { HasText = "needle" }).Locator("[data-testid=open-event]").ClickAsync();
             await Task.Delay(300);
             return await detail.IsVisibleAsync();
         }, visible => visible, TimeSpan.FromSeconds(15));

@@ -73,6 +73,20 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Complete_LeaseLost_KeepsOnlyTheNewOwnersAttemptInTheHistory()
+    {
+        await SeedAsync(1);
+        var first = Assert.Single(await Queue.ClaimAsync(10, T0.AddMinutes(1), Lease, "slow-host", CancellationToken.None));
+        var again = Assert.Single(await Queue.ClaimAsync(10, T0.AddMinutes(1) + Lease * 2, Lease, "other", CancellationToken.None));
+
+        Assert.Single(await Queue.CompleteAsync([Done(again, T0.AddMinutes(3))], "other", CancellationToken.None));
+        Assert.Empty(await Queue.CompleteAsync([Done(first, T0.AddMinutes(4))], "slow-host", CancellationToken.None));
+
+        var history = Assert.Single(await Queue.AttemptsAsync(first.EventId, CancellationToken.None));
+        Assert.Equal((2, ProcessingStatus.Completed), (history.Attempt, history.Outcome));
+    }
+
+    [Fact]
     public async Task Complete_Outcomes_WritesStatusErrorTimesAndHistory()
     {
         await SeedAsync(3);

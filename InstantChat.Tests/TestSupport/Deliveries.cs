@@ -1,6 +1,6 @@
-using System.Text;
-using System.Text.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
+using InstantChat.Core.Simulation;
 
 namespace InstantChat.Tests.TestSupport;
 
@@ -19,15 +19,6 @@ public static class Deliveries
 
     public static byte[] Envelope(params JsonObject[] messaging) => Envelope(Account, messaging);
 
-    public static byte[] Envelope(string account, params JsonObject[] messaging)
-    {
-        var items = new JsonArray();
-        foreach (var m in messaging) items.Add(m.DeepClone());
-        var root = new JsonObject
-        {
-            ["object"] = "instagram",
-            ["entry"] = new JsonArray(new JsonObject { ["id"] = account, ["time"] = 1_764_000_000, ["messaging"] = items }),
-        };
-        return Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-    }
+    public static byte[] Envelope(string account, params JsonObject[] messaging) =>
+        InstagramEnvelope.Serialize(messaging.Select(m => (account, "messaging", m.DeepClone())), 1_764_000_000_000, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 }

@@ -21,7 +21,10 @@ public sealed class Jongodb : IAsyncLifetime
     public string NewDatabaseUri()
     {
         if (SkipReason is not null) Assert.Skip(SkipReason);
-        return _server!.Uri($"t{Guid.NewGuid():N}");
+        // The product gives up on a server after 4 s (Meta waits 5 s); its heartbeats use the same
+        // timeout. One jongodb serves every test of a loaded 2-core run and can stall longer than
+        // that: two missed heartbeats pause the pool and fail whatever test runs then. 20 s here.
+        return _server!.Uri($"t{Guid.NewGuid():N}") + "&connectTimeoutMS=20000";
     }
 
     public async ValueTask InitializeAsync()

@@ -52,7 +52,9 @@ public sealed class WebProcess : IAsyncDisposable
 
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        // A cold start on a loaded 2-core run (browsers, other hosts) can take a while to answer its
+        // first request: a short per-request timeout would cancel it again and again.
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {

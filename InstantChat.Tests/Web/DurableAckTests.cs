@@ -36,7 +36,7 @@ public sealed class DurableAckTests
             ["INSTAGRAM_APP_SECRET"] = Signing.Secret,
         }))
         {
-            await web.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
+            await web.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
             using var client = new HttpClient { BaseAddress = web.BaseAddress };
             // Concurrent deliveries share group commits; the kill lands while many are in flight,
             // and every one answered 200 must survive it.

@@ -52,7 +52,16 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
         MongoEventStore.Guard<IReadOnlyList<WebhookEvent>>(async () =>
         {
             if (outcomes.Count == 0) return [];
-            var token = Guid.NewGuid().ToString("N");
+            // No transaction spans the collections, so each step is idempotent (the worker retries a
+            // call that failed half-way) and the history goes first: an event is never seen finished
+            // without its attempt, and a crash in between leaves a history row, not a hole.
+            var byId = outcomes.ToDictionary(o => o.Event.EventId);
+            string Key(AttemptOutcome o) => $"{o.Event.EventId}:{o.Event.Attempts}:{o.StartedAt.ToUnixTimeMilliseconds()}:{owner}";
+            await db.Attempts.BulkWriteAsync(outcomes.Select(o => new UpdateOneModel<BsonDocument>(F.Eq("_id", Key(o)),
+                U.SetOnInsert("eventId", o.Event.EventId).SetOnInsert("attempt", o.Event.Attempts)
+                 .SetOnInsert("startedAt", o.StartedAt.ToUnixTimeMilliseconds()).SetOnInsert("finishedAt", o.FinishedAt.ToUnixTimeMilliseconds())
+                 .SetOnInsert("outcome", o.Status.ToWire()).SetOnInsert("error", MongoEventDocuments.Str(o.Error)).SetOnInsert("processingMs", o.ProcessingMs))
+            { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, ct);
             var writes = outcomes.Select(o => new UpdateOneModel<BsonDocument>(
                 F.And(F.Eq("_id", o.Event.EventId), F.Eq("status", "processing"), F.Eq("leaseOwner", owner)),
                 U.Set("status", o.Status.ToWire())
@@ -61,23 +70,19 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
                  .Set("processingMs", o.ProcessingMs)
                  .Set("nextAttemptAt", MongoEventDocuments.Ms(o.NextAttemptAt))
                  .Set("leaseUntil", BsonNull.Value).Set("leaseOwner", BsonNull.Value)
-                 .Set("writeToken", token).Set("updatedAt", o.FinishedAt.ToUnixTimeMilliseconds())));
+                 .Set("writeToken", Key(o)).Set("updatedAt", o.FinishedAt.ToUnixTimeMilliseconds())));
             await db.Events.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
-            // An outcome whose lease was lost matched nothing: only the token's documents were written.
-            var ids = new BsonArray(outcomes.Select(o => o.Event.EventId));
-            var written = (await db.Events.Find(F.And(F.In("_id", ids), F.Eq("writeToken", token))).ToListAsync(ct))
+            // An outcome whose lease was lost matched nothing: only documents carrying its key were written.
+            var found = await db.Events.Find(F.In("_id", new BsonArray(byId.Keys))).ToListAsync(ct);
+            var written = found.Where(d => MongoEventDocuments.Str(d, "writeToken") == Key(byId[d["_id"].AsString]))
                 .Select(MongoEventDocuments.FromDocument).ToList();
-            var byId = outcomes.ToDictionary(o => o.Event.EventId);
+            var writtenIds = written.Select(e => e.EventId).ToHashSet();
+            var lost = outcomes.Where(o => !writtenIds.Contains(o.Event.EventId)).Select(o => (BsonValue)Key(o)).ToList();
+            // The attempt's new owner records its own; this one's outcome was discarded, so is its row.
+            if (lost.Count > 0) await db.Attempts.DeleteManyAsync(F.In("_id", lost), ct);
             var deltas = new StatDeltas();
             foreach (var o in written.Select(e => byId[e.EventId])) deltas.Finished(o.Event, o.Status, o.FinishedAt, o.ProcessingMs);
             await MongoStatsStore.ApplyAsync(db, deltas, ct);
-            if (written.Count > 0)
-                await db.Attempts.InsertManyAsync(written.Select(e => byId[e.EventId]).Select(o => new BsonDocument
-                {
-                    { "eventId", o.Event.EventId }, { "attempt", o.Event.Attempts },
-                    { "startedAt", o.StartedAt.ToUnixTimeMilliseconds() }, { "finishedAt", o.FinishedAt.ToUnixTimeMilliseconds() },
-                    { "outcome", o.Status.ToWire() }, { "error", MongoEventDocuments.Str(o.Error) }, { "processingMs", o.ProcessingMs },
-                }), cancellationToken: ct);
             return written;
         });
 
