@@ -118,7 +118,9 @@ public static partial class WebhookEndpoints
     [LoggerMessage(LogLevel.Warning, "Delivery refused: body of {Size} bytes over the limit of {Limit} in {Ms:0.0} ms")]
     static partial void LogTooLarge(ILogger logger, long? size, int limit, double ms);
 
-    [LoggerMessage(LogLevel.Error, "Delivery not stored ({Size} bytes, {Ms:0.0} ms): store unavailable: {Error}")]
+    // A warning: the cause is logged once per failed commit as an error, and Meta re-sends this
+    // delivery after the 503, so an outage is not one error line per refused request.
+    [LoggerMessage(LogLevel.Warning, "Delivery not stored ({Size} bytes, {Ms:0.0} ms): store unavailable: {Error}")]
     static partial void LogUnavailable(ILogger logger, int size, double ms, string error);
 }
 
