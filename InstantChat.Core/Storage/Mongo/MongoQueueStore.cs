@@ -56,7 +56,8 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             // call that failed half-way) and the history goes first: an event is never seen finished
             // without its attempt, and a crash in between leaves a history row, not a hole.
             var byId = outcomes.ToDictionary(o => o.Event.EventId);
-            string Key(AttemptOutcome o) => $"{o.Event.EventId}:{o.Event.Attempts}:{o.StartedAt.ToUnixTimeMilliseconds()}:{owner}";
+            var keys = outcomes.ToDictionary(o => o.Event.EventId, o => $"{o.Event.EventId}:{o.Event.Attempts}:{o.StartedAt.ToUnixTimeMilliseconds()}:{owner}");
+            string Key(AttemptOutcome o) => keys[o.Event.EventId];
             await db.Attempts.BulkWriteAsync(outcomes.Select(o => new UpdateOneModel<BsonDocument>(F.Eq("_id", Key(o)),
                 U.SetOnInsert("eventId", o.Event.EventId).SetOnInsert("attempt", o.Event.Attempts)
                  .SetOnInsert("startedAt", o.StartedAt.ToUnixTimeMilliseconds()).SetOnInsert("finishedAt", o.FinishedAt.ToUnixTimeMilliseconds())
