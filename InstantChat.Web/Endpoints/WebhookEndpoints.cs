@@ -66,12 +66,13 @@ public static partial class WebhookEndpoints
         }
         using var body = read;
         if (body is null) return TooLarge(logger, metrics, null, limit, started);
-        if (check == SignatureCheck.Valid && (check = verifier.Verify(body.Memory.Span, header)) != SignatureCheck.Valid)
-            return Refused(logger, metrics, check, started);
+        var verdict = check == SignatureCheck.Valid ? verifier.VerifyDelivery(body.Memory.Span, header) : new SignatureResult(check);
+        if (!verdict.Accepted) return Refused(logger, metrics, verdict.Check, started, verdict.Detail);
 
         try
         {
-            var outcome = await ingestor.IngestAsync(body.Memory, http.Request.ContentType, cancellationToken);
+            var outcome = await ingestor.IngestAsync(body.Memory, http.Request.ContentType, verdict.Vouched, cancellationToken);
+            if (outcome.Refusal is { } why) return Refused(logger, metrics, SignatureCheck.ForeignAccount, started, why);
             LogAccepted(logger, outcome.DeliveryId, body.Memory.Length, outcome.Events, outcome.Duplicates, Elapsed(started));
             metrics.Delivery("accepted", Elapsed(started));
             return TypedResults.Ok(new DeliveryAccepted(outcome.DeliveryId, outcome.Events, outcome.Duplicates));
@@ -86,7 +87,7 @@ public static partial class WebhookEndpoints
         }
     }
 
-    static ProblemHttpResult Refused(ILogger logger, WebhookMetrics metrics, SignatureCheck check, long started)
+    static ProblemHttpResult Refused(ILogger logger, WebhookMetrics metrics, SignatureCheck check, long started, string? why = null)
     {
         LogRefused(logger, check, Elapsed(started));
         metrics.Delivery("unauthorized", Elapsed(started));
@@ -95,6 +96,8 @@ public static partial class WebhookEndpoints
             SignatureCheck.NoSecret => "No app secret is configured (INSTAGRAM_APP_SECRET or META_APP_SECRET); every delivery is refused.",
             SignatureCheck.Missing => "The X-Hub-Signature-256 header is missing.",
             SignatureCheck.Malformed => "The X-Hub-Signature-256 header must be sha256= followed by 64 hex digits.",
+            SignatureCheck.Ambiguous => $"Signed with a subscription's secret, but the body is ambiguous ({why}); such deliveries must have unique property names and object entries with string ids.",
+            SignatureCheck.ForeignAccount => $"Signed with a subscription's secret, but {why}.",
             _ => "The X-Hub-Signature-256 signature does not match the body.",
         };
         return TypedResults.Problem(statusCode: 401, title: "Invalid signature", detail: detail);
