@@ -26,7 +26,7 @@ public static class ServiceCollectionExtensions
     {
         // SPEC's names are top-level keys (environment variables), so options bind from the root.
         services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations()
-            .Validate(o => o.MaxInflightBytes > o.MaxBodyBytes, "WEBHOOK_MAX_INFLIGHT_BYTES must be larger than WEBHOOK_MAX_BODY_BYTES (one largest body must fit).")
+            .Validate(o => o.MaxInflightBytes >= 2L * o.MaxBodyBytes, "WEBHOOK_MAX_INFLIGHT_BYTES must be at least twice WEBHOOK_MAX_BODY_BYTES (a largest body must fit while its buffer grows).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -50,5 +50,8 @@ public sealed class WebhookMetrics : IDisposable
 
     public void QueueDepth(long depth) => Interlocked.Exchange(ref _queueDepth, depth);
 
+    public void ObserveInflight(Func<long> bytes) =>
+        _meter.CreateObservableGauge("instantchat.webhook.inflight_bytes", bytes, "By", "Bytes of webhook bodies being read (WEBHOOK_MAX_INFLIGHT_BYTES bounds them).");
+
     public void Dispose() => _meter.Dispose();
 }

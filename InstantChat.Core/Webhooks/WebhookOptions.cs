@@ -61,11 +61,12 @@ public sealed class WebhookOptions
     public int MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>
-    /// Bytes of webhook bodies being read at once (their buffers). It must hold one largest body;
-    /// above it, new bodies push out the oldest still-arriving ones, or get 503 + Retry-After.
+    /// Bytes of webhook bodies being read at once (their buffers). It must hold one largest body while
+    /// its buffer grows (twice WEBHOOK_MAX_BODY_BYTES); when it is full, newer bodies push out older
+    /// still-arriving ones, and an older one that cannot grow gets 503 + Retry-After.
     /// </summary>
     [ConfigurationKeyName("WEBHOOK_MAX_INFLIGHT_BYTES")]
-    [Range(MinBodyLimit + 1L, 64L * 1024 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_INFLIGHT_BYTES must be between {1} and {2} bytes.")]
+    [Range(2L * MinBodyLimit, 64L * 1024 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_INFLIGHT_BYTES must be between {1} and {2} bytes.")]
     public long MaxInflightBytes { get; init; } = 256L * 1024 * 1024;
 
     public IEnumerable<byte[]> AppSecrets()

@@ -16,7 +16,8 @@ public sealed class CrossAccountForgeryTests : IDisposable
     static readonly HashSet<string?> OwnedByA = [A1, A2, null];
 
     // No app secret: only subscription secrets sign, so every accepted body went through their check.
-    readonly AppFactory _app = new(new() { ["INSTAGRAM_APP_SECRET"] = "", ["META_APP_SECRET"] = "" });
+    // Hundreds of refusals from one test address are the point here, not a flood to throttle.
+    readonly AppFactory _app = new(new() { ["INSTAGRAM_APP_SECRET"] = "", ["META_APP_SECRET"] = "", ["WEBHOOK_REFUSAL_LIMIT"] = "0" });
     public void Dispose() => _app.Dispose();
 
     async Task SubscribeAsync()

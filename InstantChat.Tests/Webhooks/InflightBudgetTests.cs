@@ -38,6 +38,39 @@ public sealed class InflightBudgetTests
     }
 
     [Fact]
+    public void TryReserve_OldBodyGrowing_NeverPushesOutANewerOne()
+    {
+        var budget = Budget();
+        var evicted = new List<string>();
+        using var older = budget.Open(() => evicted.Add("older"));
+        using var newer = budget.Open(() => evicted.Add("newer"));
+        Assert.True(older.TryReserve(5 * 1024 * 1024));
+        Assert.True(newer.TryReserve(5 * 1024 * 1024));
+
+        Assert.False(older.TryReserve(4 * 1024 * 1024));
+
+        Assert.Empty(evicted);
+        Assert.Equal(10L * 1024 * 1024, budget.Used);
+    }
+
+    [Fact]
+    public void Rent_PowerOfTwoOrSmall_PooledAndReservedWhole()
+    {
+        var budget = Budget();
+        using var a = budget.Open(() => { });
+
+        var small = a.Rent(1_000)!;
+        var exact = a.Rent(3 * 1024 * 1024 + 5)!;
+
+        Assert.Equal(1024, small.Length);
+        Assert.Equal(3 * 1024 * 1024 + 5, exact.Length);
+        Assert.Equal(small.Length + exact.Length, budget.Used);
+        a.Return(small);
+        a.Return(exact);
+        Assert.Equal(0, budget.Used);
+    }
+
+    [Fact]
     public void TryReserve_NothingCanGiveWay_Refuses()
     {
         var budget = Budget();

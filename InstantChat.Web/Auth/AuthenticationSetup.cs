@@ -75,6 +75,11 @@ public static class AuthenticationSetup
         [System.ComponentModel.DataAnnotations.Range(0, 1_000_000, ErrorMessage = "WEBHOOK_RATE_LIMIT must be between {1} and {2} deliveries per second (0 = off).")]
         public int WebhookPerSecond { get; init; } = 20_000;
 
+        /// <summary>Refused webhook deliveries (bad or missing signature) one address may send per 10 s before 429s; 0 = no limit.</summary>
+        [ConfigurationKeyName("WEBHOOK_REFUSAL_LIMIT")]
+        [System.ComponentModel.DataAnnotations.Range(0, 1_000_000, ErrorMessage = "WEBHOOK_REFUSAL_LIMIT must be between {1} and {2} refused deliveries per address per 10 s (0 = off).")]
+        public int WebhookRefusalsPerAddress { get; init; } = 50;
+
         [ConfigurationKeyName("API_RATE_LIMIT")]
         [System.ComponentModel.DataAnnotations.Range(1, 1_000_000, ErrorMessage = "API_RATE_LIMIT must be between {1} and {2} requests per minute.")]
         public int ApiPerMinute { get; init; } = 1_200;

@@ -7,20 +7,16 @@ namespace InstantChat.Web.Endpoints;
 /// <summary>
 /// Rate limits that an unsigned flood cannot turn against Meta: valid deliveries share one budget
 /// (WEBHOOK_RATE_LIMIT per second), charged only after the signature is verified; refused requests
-/// are counted per source address, and an address past its refusals is answered 429 before its body
-/// is read.
+/// are counted per source address (WEBHOOK_REFUSAL_LIMIT per 10 s), and an address past its refusals
+/// is answered 429 before its body is read. Behind a proxy, enable forwarded headers so the address
+/// is the sender's, not the proxy's.
 /// </summary>
 public sealed class WebhookAdmission : IDisposable
 {
-    public const int RefusalsPerWindow = 50;
     public static readonly TimeSpan RefusalWindow = TimeSpan.FromSeconds(10);
 
     readonly RateLimiter? _valid;
-    readonly PartitionedRateLimiter<string> _refusals = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = RefusalsPerWindow, Window = RefusalWindow, QueueLimit = 0,
-        }));
+    readonly PartitionedRateLimiter<string>? _refusals;
 
     public WebhookAdmission(IOptions<AuthenticationSetup.RateLimitOptions> options)
     {
@@ -29,12 +25,20 @@ public sealed class WebhookAdmission : IDisposable
         {
             PermitLimit = perSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0,
         });
+        RefusalsPerWindow = options.Value.WebhookRefusalsPerAddress;
+        _refusals = RefusalsPerWindow == 0 ? null : PartitionedRateLimiter.Create<string, string>(address =>
+            RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = RefusalsPerWindow, Window = RefusalWindow, QueueLimit = 0,
+            }));
     }
 
-    /// <summary>True when this address has used up its refusals: answer 429 without reading on.</summary>
-    public bool IsBlocked(string address) => _refusals.GetStatistics(address)?.CurrentAvailablePermits == 0;
+    public int RefusalsPerWindow { get; }
 
-    public void Refused(string address) => _refusals.AttemptAcquire(address).Dispose();
+    /// <summary>True when this address has used up its refusals: answer 429 without reading on.</summary>
+    public bool IsBlocked(string address) => _refusals?.GetStatistics(address)?.CurrentAvailablePermits == 0;
+
+    public void Refused(string address) => _refusals?.AttemptAcquire(address).Dispose();
 
     /// <summary>Charges one verified delivery to the shared budget; false when it is spent for this second.</summary>
     public bool AdmitValid()
@@ -47,6 +51,6 @@ public sealed class WebhookAdmission : IDisposable
     public void Dispose()
     {
         _valid?.Dispose();
-        _refusals.Dispose();
+        _refusals?.Dispose();
     }
 }

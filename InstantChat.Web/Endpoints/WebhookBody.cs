@@ -1,4 +1,3 @@
-using System.Buffers;
 using InstantChat.Core.Webhooks;
 
 namespace InstantChat.Web.Endpoints;
@@ -14,9 +13,6 @@ public enum BodyRead { Complete, TooLarge, NoBudget, Evicted }
 sealed class WebhookBody : IDisposable
 {
     const int FirstBuffer = 16 * 1024;
-    const int PooledUpTo = 1024 * 1024;
-    // Its own small pool: a burst of large bodies must not leave the shared pool holding hundreds of MiB.
-    static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(PooledUpTo, maxArraysPerBucket: 8);
 
     readonly InflightBudget.Holder _share;
     byte[] _buffer = [];
@@ -29,26 +25,25 @@ sealed class WebhookBody : IDisposable
     public static async Task<(WebhookBody? Body, BodyRead Outcome)> ReadAsync(
         HttpRequest request, int limit, InflightBudget budget, CancellationToken cancellationToken)
     {
-        using var evicted = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, evicted.Token);
-        var body = new WebhookBody(budget.Open(() => evicted.Cancel()));
+        // A body pushed out for a newer one loses its connection: no answer is owed to a sender
+        // still trickling bytes, and an aborted connection is never drained.
+        var body = new WebhookBody(budget.Open(request.HttpContext.Abort));
         // The declared length only caps growth (Kestrel never passes more than it), so a truthful one
         // ends in an exact fit; it never sizes a buffer before the bytes are there.
-        var declared = request.ContentLength;
-        var cap = declared is >= 0 ? (int)Math.Min(declared.Value, limit + 1L) : limit + 1;
+        var cap = request.ContentLength is { } declared and >= 0 ? (int)Math.Min(declared, limit + 1L) : limit + 1;
         try
         {
             while (body._length < cap)
             {
                 if (body._length == body._buffer.Length && !body.Grow(NextCapacity(body._buffer.Length, cap)))
                     return body.End(BodyRead.NoBudget);
-                var read = await request.Body.ReadAsync(body._buffer.AsMemory(body._length, Math.Min(body._buffer.Length, cap) - body._length), linked.Token);
+                var read = await request.Body.ReadAsync(body._buffer.AsMemory(body._length, Math.Min(body._buffer.Length, cap) - body._length), cancellationToken);
                 if (read == 0) break;
                 body._length += read;
             }
             return body._length > limit ? body.End(BodyRead.TooLarge) : (body, BodyRead.Complete);
         }
-        catch (OperationCanceledException) when (evicted.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (body._share.Evicted && ex is OperationCanceledException or IOException)
         {
             return body.End(BodyRead.Evicted);
         }
@@ -59,41 +54,27 @@ sealed class WebhookBody : IDisposable
         }
     }
 
+    static int NextCapacity(int current, int cap) =>
+        current == 0 ? Math.Min(FirstBuffer, Math.Max(cap, 1)) : (int)Math.Min(current * 2L, cap);
+
     (WebhookBody?, BodyRead) End(BodyRead outcome)
     {
         Dispose();
         return (null, outcome);
     }
 
-    static int NextCapacity(int current, int cap) =>
-        current == 0 ? Math.Min(FirstBuffer, Math.Max(cap, 1)) : (int)Math.Min(current * 2L, cap);
-
     bool Grow(int capacity)
     {
-        if (!_share.TryReserve(capacity)) return false;
-        var bigger = capacity <= PooledUpTo ? Pool.Rent(capacity) : GC.AllocateUninitializedArray<byte>(capacity);
-        if (bigger.Length > capacity && !_share.TryReserve(bigger.Length - capacity))
-        {
-            Return(bigger);
-            _share.Release(capacity);
-            return false;
-        }
+        if (_share.Rent(capacity) is not { } bigger) return false;
         _buffer.AsSpan(0, _length).CopyTo(bigger);
-        var old = _buffer;
+        _share.Return(_buffer);
         _buffer = bigger;
-        Return(old);
-        _share.Release(old.Length);
         return true;
-    }
-
-    static void Return(byte[] buffer)
-    {
-        if (buffer.Length is > 0 and <= PooledUpTo) Pool.Return(buffer);
     }
 
     public void Dispose()
     {
-        Return(_buffer);
+        _share.Return(_buffer);
         _buffer = [];
         _length = 0;
         _share.Dispose();

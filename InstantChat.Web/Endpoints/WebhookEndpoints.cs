@@ -45,7 +45,7 @@ public static partial class WebhookEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (admission.IsBlocked(address)) return TooManyRefusals(http, metrics, started);
+        if (admission.IsBlocked(address)) return TooManyRefusals(http, admission, metrics, started);
         var header = http.Request.Headers[SignatureVerifier.HeaderName].ToString();
         var check = verifier.CheckHeader(header);
         if (check is not (SignatureCheck.Valid or SignatureCheck.AllowedUnsigned))
@@ -131,13 +131,13 @@ public static partial class WebhookEndpoints
             detail: "The bytes of webhook bodies being received exceed WEBHOOK_MAX_INFLIGHT_BYTES; retry later.");
     }
 
-    static ProblemHttpResult TooManyRefusals(HttpContext http, WebhookMetrics metrics, long started)
+    static ProblemHttpResult TooManyRefusals(HttpContext http, WebhookAdmission admission, WebhookMetrics metrics, long started)
     {
         metrics.Delivery("refused_rate_limited", Elapsed(started));
         http.Response.Headers.RetryAfter = ((int)WebhookAdmission.RefusalWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers.Connection = "close";
         return TypedResults.Problem(statusCode: 429, title: "Too many refused deliveries",
-            detail: $"More than {WebhookAdmission.RefusalsPerWindow} deliveries from this address were refused (bad or missing signature) within {WebhookAdmission.RefusalWindow.TotalSeconds} s.");
+            detail: $"More than {admission.RefusalsPerWindow} deliveries from this address were refused (bad or missing signature) within {WebhookAdmission.RefusalWindow.TotalSeconds} s.");
     }
 
     static ProblemHttpResult RateLimited(HttpContext http, WebhookMetrics metrics, long started)

@@ -62,6 +62,8 @@ sealed partial class Product : IAsyncDisposable
         ["WEBHOOK_RETRY_DELAY"] = "200",
         // Verification pages through the API fast; the default limit is for people.
         ["API_RATE_LIMIT"] = "1000000",
+        // The corpus and the forgeries send hundreds of refused deliveries from one address on purpose.
+        ["WEBHOOK_REFUSAL_LIMIT"] = "0",
         ["Serilog__MinimumLevel__Default"] = "Warning",
         ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Warning",
     };
