@@ -39,6 +39,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, Browsers.ClientAddressFilter>());
         if (ConfigureTestServices is { } configure) builder.ConfigureServices(configure);
     }
 

@@ -29,6 +29,7 @@ public sealed class MongoStores : IStoreSet
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
+    public InstantChat.Core.Security.IUserStore Users => new MongoUserStore(Database);
 
     public async Task ForgetEventsAsync()
     {

@@ -40,5 +40,6 @@ public sealed class SqliteDatabase
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;
         command.ExecuteNonQuery();
+        SqliteMigrations.Apply(connection);
     }
 }

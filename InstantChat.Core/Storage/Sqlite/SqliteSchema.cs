@@ -133,8 +133,7 @@ static class SqliteSchema
             role          TEXT NOT NULL,
             password_hash TEXT NOT NULL,
             disabled      INTEGER NOT NULL,
-            failed_logins INTEGER NOT NULL,
-            locked_until  INTEGER,
+            security_stamp TEXT NOT NULL DEFAULT '',
             created_at    INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS api_keys (
