@@ -94,7 +94,7 @@ public sealed class SameOriginTests : IClassFixture<SameOriginTests.Host>
 
     public sealed class Host : IDisposable
     {
-        public AppFactory App { get; } = new(new() { ["ADMIN_PASSWORD"] = AdminPassword, ["WEBHOOK_WORKER_ENABLED"] = "false" });
+        public AppFactory App { get; } = new(AppFactory.SignInHost(AdminPassword));
         string? _cookie;
 
         public async Task<string> CookieAsync() => _cookie ??= Browsers.AuthCookie(await App.Browser().SignInAsync("admin", AdminPassword));

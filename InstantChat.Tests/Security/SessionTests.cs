@@ -18,10 +18,7 @@ public sealed class SessionTests : IDisposable
     readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     readonly AppFactory _app;
 
-    public SessionTests() => _app = new(new() { ["ADMIN_PASSWORD"] = AdminPassword, ["WEBHOOK_WORKER_ENABLED"] = "false" })
-    {
-        ConfigureTestServices = s => s.AddSingleton<TimeProvider>(_clock),
-    };
+    public SessionTests() => _app = AppFactory.OnClock(_clock, AppFactory.SignInHost(AdminPassword));
 
     public void Dispose() => _app.Dispose();
 

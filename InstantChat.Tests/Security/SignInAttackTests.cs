@@ -21,10 +21,7 @@ public sealed class SignInAttackTests : IDisposable
     readonly CountingHasher _hasher = new();
     readonly AppFactory _app;
 
-    public SignInAttackTests() => _app = new(new() { ["ADMIN_PASSWORD"] = AdminPassword, ["WEBHOOK_WORKER_ENABLED"] = "false" })
-    {
-        ConfigureTestServices = s => s.AddSingleton<TimeProvider>(_clock).AddSingleton<IPasswordHasher>(_hasher),
-    };
+    public SignInAttackTests() => _app = AppFactory.OnClock(_clock, AppFactory.SignInHost(AdminPassword), s => s.AddSingleton<IPasswordHasher>(_hasher));
 
     public void Dispose() => _app.Dispose();
 

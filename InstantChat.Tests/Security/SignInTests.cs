@@ -9,7 +9,7 @@ namespace InstantChat.Tests.Security;
 public sealed class SignInTests : IDisposable
 {
     const string AdminPassword = "correct horse battery";
-    readonly AppFactory _app = new(new() { ["ADMIN_PASSWORD"] = AdminPassword, ["WEBHOOK_WORKER_ENABLED"] = "false" });
+    readonly AppFactory _app = new(AppFactory.SignInHost(AdminPassword));
     public void Dispose() => _app.Dispose();
 
     HttpClient Browser() => _app.Browser();

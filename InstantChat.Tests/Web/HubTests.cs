@@ -30,10 +30,6 @@ public sealed class HubTests : IDisposable
         })
         .Build();
 
-    /// <summary>A host on a fake clock, so the 10 s re-check of open connections runs when the test says.</summary>
-    static AppFactory FakeClockHost(FakeTimeProvider clock, Dictionary<string, string?>? settings = null) =>
-        new(settings ?? AppFactory.IngestOnly) { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock) };
-
     static async Task<TaskCompletionSource> StartWatchingCloseAsync(HubConnection connection)
     {
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +53,7 @@ public sealed class HubTests : IDisposable
     public async Task Connection_KeyRevoked_IsClosedWithinThirtySeconds()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var app = FakeClockHost(clock);
+        using var app = AppFactory.OnClock(clock, AppFactory.IngestOnly);
         var created = await (await app.ApiClient().PostAsJsonAsync("/api/keys", new { name = "hub client", role = "viewer" })).JsonAsync();
         await using var connection = Connect(app, created.GetProperty("key").GetString());
         var closed = await StartWatchingCloseAsync(connection);
@@ -74,7 +70,7 @@ public sealed class HubTests : IDisposable
     public async Task Connection_UserDisabled_IsClosedWithinThirtySeconds()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var app = FakeClockHost(clock);
+        using var app = AppFactory.OnClock(clock, AppFactory.IngestOnly);
         var user = await (await app.ApiClient().PostAsJsonAsync("/api/users", new { username = "vera", password = "a long viewer password", role = "viewer" })).JsonAsync();
         var cookie = Browsers.AuthCookie(await app.Browser().SignInAsync("vera", "a long viewer password"));
         await using var connection = Connect(app, null, cookie);

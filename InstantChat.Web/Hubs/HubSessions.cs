@@ -31,7 +31,7 @@ public sealed partial class HubSessions(SessionCheck check, TimeProvider clock, 
         }
     }
 
-    public async Task RecheckAsync(CancellationToken ct)
+    async Task RecheckAsync(CancellationToken ct)
     {
         foreach (var connection in _open.Values)
         {

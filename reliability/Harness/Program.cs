@@ -5,7 +5,7 @@ using Reliability;
 using Reliability.Common;
 
 const string Usage = """
-    usage: Harness <crash|outage|badinput|soak> --web <published InstantChat.Web folder> [options]
+    usage: Harness <crash|outage|badinput|soak|signin> --web <published InstantChat.Web folder> [options]
       common:   --work DIR (scratch folder, default the temp folder)
       crash:    --seconds 60 --kills 3 --senders 16 --rate 400 (deliveries/s) --drain-seconds 120 --seed N
       outage:   --store sqlite|mongo|both --senders 12 --rate 250 --before 8 --outage 10 --after 10
@@ -13,6 +13,7 @@ const string Usage = """
       badinput: --slow-connections 40 --slow-headers N (header dribbles, default a quarter of the connections; 0: none)
       soak:     --seconds 600 --rate 0 (0: half the capacity measured by a probe first) --probe-seconds 15
                 --senders 32 --sample-seconds 5 --max-slope-mb-per-min 1.0
+      signin:   --samples 25 (timed sign-ins of each kind) --attack-attempts 50
     """;
 
 if (args.Length == 0 || args.Any(a => a is "-h" or "--help" or "help"))
@@ -31,6 +32,7 @@ try
         "outage" => await Outage.RunAsync(options),
         "badinput" => await BadInput.RunAsync(options),
         "soak" => await Soak.RunAsync(options),
+        "signin" => await SignIn.RunAsync(options),
         _ => Fail($"unknown subcommand '{args[0]}'\n{Usage}"),
     };
 }
