@@ -25,7 +25,9 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddInstantChatCore(this IServiceCollection services, IConfiguration configuration)
     {
         // SPEC's names are top-level keys (environment variables), so options bind from the root.
-        services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations()
+            .Validate(o => o.MaxInflightBytes > o.MaxBodyBytes, "WEBHOOK_MAX_INFLIGHT_BYTES must be larger than WEBHOOK_MAX_BODY_BYTES (one largest body must fit).")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
@@ -33,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StatsService>();
         services.AddSingleton<SignatureVerifier>();
         services.AddSingleton<WebhookIngestor>();
+        services.AddSingleton<InflightBudget>();
         services.AddSingleton<TestEventService>();
         services.AddSingleton<IngestWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());

@@ -16,6 +16,20 @@ public enum SignatureCheck
     Missing,
     Malformed,
     Mismatch,
+    /// <summary>A subscription's secret matched, but the body could be read two ways (duplicate names, odd entries).</summary>
+    Ambiguous,
+    /// <summary>A subscription's secret matched, but an entry belongs to an account outside that secret's subscriptions.</summary>
+    ForeignAccount,
+}
+
+/// <summary>
+/// The verdict on one delivery, and what it vouches for: <paramref name="Vouched"/> is null when an
+/// app secret (or no check at all) accepted it — any account — else the accounts of the
+/// subscriptions whose shared secret signed it.
+/// </summary>
+public readonly record struct SignatureResult(SignatureCheck Check, IReadOnlySet<string>? Vouched = null, string? Detail = null)
+{
+    public bool Accepted => Check is SignatureCheck.Valid or SignatureCheck.AllowedUnsigned;
 }
 
 /// <summary>
@@ -48,10 +62,12 @@ public sealed class SignatureVerifier
         return TryParseHeader(header, digest) ? SignatureCheck.Valid : SignatureCheck.Malformed;
     }
 
-    public SignatureCheck Verify(ReadOnlySpan<byte> body, string? header)
+    public SignatureCheck Verify(ReadOnlySpan<byte> body, string? header) => VerifyDelivery(body, header).Check;
+
+    public SignatureResult VerifyDelivery(ReadOnlySpan<byte> body, string? header)
     {
         var headerCheck = CheckHeader(header);
-        if (headerCheck != SignatureCheck.Valid) return headerCheck;
+        if (headerCheck != SignatureCheck.Valid) return new(headerCheck);
 
         Span<byte> expected = stackalloc byte[32];
         TryParseHeader(header!, expected);
@@ -63,30 +79,36 @@ public sealed class SignatureVerifier
             // No early exit: every secret is tried so timing does not tell which one matched.
             match |= CryptographicOperations.FixedTimeEquals(actual, expected);
         }
-        if (match) return SignatureCheck.Valid;
-        return _subscriptions?.HasSecrets == true && MatchesSubscriptionSecret(body, expected) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        if (match) return new(SignatureCheck.Valid);
+        return _subscriptions?.HasSecrets == true ? VerifySubscriptionSecret(body, expected) : new(SignatureCheck.Mismatch);
     }
 
     /// <summary>
-    /// A subscription's secret signs only its own account's deliveries: it counts when every entry
-    /// of the delivery belongs to an account whose subscription has that same secret (one Meta app,
-    /// several accounts). A body with no readable entries is attributed to any subscription secret
-    /// that signed it, so it is still kept as a failed event rather than refused.
+    /// A subscription's secret signs only its own accounts' deliveries (one Meta app may own several
+    /// accounts): it counts when the body is unambiguous and every entry belongs to an account whose
+    /// subscription has that same secret. A body with no envelope to read names no account, so any
+    /// subscription secret may sign it; it is kept as a failed event rather than refused.
     /// </summary>
-    bool MatchesSubscriptionSecret(ReadOnlySpan<byte> body, ReadOnlySpan<byte> expected)
+    SignatureResult VerifySubscriptionSecret(ReadOnlySpan<byte> body, ReadOnlySpan<byte> expected)
     {
-        var accounts = EntryAccounts.Read(body);
-        var candidates = accounts is null
+        var reading = EnvelopeAccounts.Read(body);
+        // An ambiguous body says nothing reliable about its accounts: every secret is a candidate,
+        // so the answer to an unsigned probe does not reveal that the body was found ambiguous.
+        var candidates = reading.Accounts.Count == 0 || reading.Ambiguity is not null
             ? _subscriptions!.SecretsFor(_subscriptions.AllAccounts)
-            : _subscriptions!.SecretsFor(accounts);
+            : _subscriptions!.SecretsFor(reading.Accounts);
         Span<byte> actual = stackalloc byte[32];
-        var match = false;
+        IReadOnlySet<string>? signer = null;
         foreach (var (secret, owners) in candidates)
         {
             HMACSHA256.HashData(secret, body, actual);
-            match |= CryptographicOperations.FixedTimeEquals(actual, expected) && (accounts is null || accounts.All(owners.Contains));
+            if (CryptographicOperations.FixedTimeEquals(actual, expected)) signer = owners;
         }
-        return match;
+        if (signer is null) return new(SignatureCheck.Mismatch);
+        if (reading.Ambiguity is { } why) return new(SignatureCheck.Ambiguous, Detail: why);
+        return reading.Accounts.All(signer.Contains)
+            ? new(SignatureCheck.Valid, signer)
+            : new(SignatureCheck.ForeignAccount, Detail: "an entry belongs to an account outside the signing subscription's");
     }
 
     /// <summary>Exactly <c>sha256=</c> followed by 64 hex digits of either case; nothing else.</summary>

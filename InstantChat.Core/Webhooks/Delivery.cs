@@ -11,6 +11,11 @@ public sealed record Delivery(
 }
 
 /// <summary>What the store knows of a delivery after its commit.</summary>
+/// <param name="SameAs">
+/// Set on a delivery whose every update was already stored (Meta's retry): its bytes are not kept
+/// again, only this reference to the delivery that first brought them; <see cref="Body"/> is that one's.
+/// </param>
+/// <param name="Replays">How many later deliveries brought nothing new and point here.</param>
 public sealed record DeliveryRecord(
     string DeliveryId,
     DateTimeOffset ReceivedAt,
@@ -18,4 +23,6 @@ public sealed record DeliveryRecord(
     int EventCount,
     int DuplicateCount,
     string? ContentType,
-    byte[] Body);
+    byte[] Body,
+    string? SameAs = null,
+    int Replays = 0);

@@ -60,6 +60,14 @@ public sealed class WebhookOptions
     [Range(MinBodyLimit, 256 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_BODY_BYTES must be between {1} and {2} bytes.")]
     public int MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of webhook bodies being read at once (their buffers). It must hold one largest body;
+    /// above it, new bodies push out the oldest still-arriving ones, or get 503 + Retry-After.
+    /// </summary>
+    [ConfigurationKeyName("WEBHOOK_MAX_INFLIGHT_BYTES")]
+    [Range(MinBodyLimit + 1L, 64L * 1024 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_INFLIGHT_BYTES must be between {1} and {2} bytes.")]
+    public long MaxInflightBytes { get; init; } = 256L * 1024 * 1024;
+
     public IEnumerable<byte[]> AppSecrets()
     {
         if (!string.IsNullOrEmpty(InstagramAppSecret)) yield return System.Text.Encoding.UTF8.GetBytes(InstagramAppSecret);

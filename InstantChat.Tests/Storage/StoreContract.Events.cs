@@ -84,6 +84,41 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commit_AllUpdatesAlreadyStored_KeepsAReferenceNotTheBytes()
+    {
+        var body = Deliveries.Envelope(Deliveries.Message("m1", "a"), Deliveries.Message("m2", "b"));
+        var first = await CommitAsync(body);
+        var replay = Batch(body);
+        var replays = await Ingest.CommitAsync([replay, Batch(body)], CancellationToken.None);
+
+        Assert.All(replays, r => Assert.Empty(r.Inserted));
+        var original = first.Inserted[0].DeliveryId;
+        var again = await Events.FindDeliveryAsync(replay.Delivery.DeliveryId, CancellationToken.None);
+        Assert.NotNull(again);
+        Assert.Equal(original, again.SameAs);
+        Assert.Equal(body, again.Body); // served from the delivery it points to
+        Assert.Equal((2, 2), (again.EventCount, again.DuplicateCount));
+        Assert.Equal(2, (await Events.FindDeliveryAsync(original, CancellationToken.None))!.Replays);
+        Assert.Equal(body.Length, await Stores.StoredBodyBytesAsync());
+    }
+
+    [Fact]
+    public async Task Commit_SomeUpdatesNew_KeepsTheWholeBody()
+    {
+        var (a, b) = (Deliveries.Message("m1", "a"), Deliveries.Message("m2", "b"));
+        var first = Deliveries.Envelope(a);
+        await CommitAsync(first);
+        var regrouped = Deliveries.Envelope(a, b);
+        var batch = Batch(regrouped);
+        await Ingest.CommitAsync([batch], CancellationToken.None);
+
+        var stored = await Events.FindDeliveryAsync(batch.Delivery.DeliveryId, CancellationToken.None);
+        Assert.Null(stored!.SameAs);
+        Assert.Equal(regrouped, stored.Body);
+        Assert.Equal(first.Length + regrouped.Length, await Stores.StoredBodyBytesAsync());
+    }
+
+    [Fact]
     public async Task Commit_UpdatesRegroupedIntoOtherBatches_StoresEachOnce()
     {
         var (a, b, c) = (Deliveries.Message("m1", "a"), Deliveries.Message("m2", "b"), Deliveries.Message("m3", "c"));

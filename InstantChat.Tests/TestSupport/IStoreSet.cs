@@ -23,4 +23,7 @@ public interface IStoreSet
 
     /// <summary>Deletes every event and delivery behind the stores' back, leaving the counters.</summary>
     Task ForgetEventsAsync();
+
+    /// <summary>The bytes of delivery bodies as stored, read behind the stores' back.</summary>
+    Task<long> StoredBodyBytesAsync();
 }

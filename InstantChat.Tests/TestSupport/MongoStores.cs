@@ -6,6 +6,8 @@ using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
 using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace InstantChat.Tests.TestSupport;
 
@@ -30,6 +32,10 @@ public sealed class MongoStores : IStoreSet
     public IRetentionStore Retention => new MongoRetentionStore(Database);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
     public InstantChat.Core.Security.IUserStore Users => new MongoUserStore(Database);
+
+    public async Task<long> StoredBodyBytesAsync() =>
+        (await Database.Deliveries.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync())
+            .Sum(d => (long)d["body"].AsBsonBinaryData.Bytes.Length);
 
     public async Task ForgetEventsAsync()
     {

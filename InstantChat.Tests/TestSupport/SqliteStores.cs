@@ -38,6 +38,14 @@ public sealed class SqliteStores : IStoreSet, IDisposable
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
 
+    public async Task<long> StoredBodyBytesAsync()
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(length(body)), 0) FROM deliveries";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public void Dispose()
     {
         Writer.Dispose();

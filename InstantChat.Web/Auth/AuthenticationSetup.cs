@@ -55,11 +55,9 @@ public static class AuthenticationSetup
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
             {
                 var limits = c.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                // Meta's deliveries: one shared, generous bucket (0 turns it off), so a flood cannot starve the host.
-                if (Hosting.ApiExtensions.IsWebhookDelivery(c.Request))
-                    return limits.WebhookPerSecond == 0
-                        ? RateLimitPartition.GetNoLimiter("webhook")
-                        : RateLimitPartition.GetFixedWindowLimiter("webhook", _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.WebhookPerSecond, Window = TimeSpan.FromSeconds(1) });
+                // Meta's deliveries are limited by WebhookAdmission, after their signature is checked,
+                // so that requests refused for a bad signature never spend the budget of valid ones.
+                if (Hosting.ApiExtensions.IsWebhookDelivery(c.Request)) return RateLimitPartition.GetNoLimiter("webhook");
                 // The API: per caller (API key or user; the address when anonymous).
                 if (IsApi(c.Request))
                     return RateLimitPartition.GetTokenBucketLimiter(c.User.Identity?.Name ?? c.Connection.RemoteIpAddress?.ToString() ?? "anonymous",

@@ -51,10 +51,14 @@ public sealed record EventDto(
 
 public sealed record EventListDto(IReadOnlyList<EventDto> Items, string? NextCursor);
 
-/// <summary>A delivery's metadata; its exact bytes are at <c>/api/webhooks/deliveries/{id}/body</c>.</summary>
-public sealed record DeliveryDto(string DeliveryId, DateTimeOffset ReceivedAt, int Size, int EventCount, int DuplicateCount, string? ContentType)
+/// <summary>
+/// A delivery's metadata; its exact bytes are at <c>/api/webhooks/deliveries/{id}/body</c>. A
+/// delivery that brought only updates already stored names the delivery that first brought them
+/// (<c>sameAs</c>), whose bytes it serves; <c>replays</c> counts such later deliveries.
+/// </summary>
+public sealed record DeliveryDto(string DeliveryId, DateTimeOffset ReceivedAt, int Size, int EventCount, int DuplicateCount, string? ContentType, string? SameAs, int Replays)
 {
-    public static DeliveryDto From(DeliveryRecord d) => new(d.DeliveryId, d.ReceivedAt, d.Size, d.EventCount, d.DuplicateCount, d.ContentType);
+    public static DeliveryDto From(DeliveryRecord d) => new(d.DeliveryId, d.ReceivedAt, d.Size, d.EventCount, d.DuplicateCount, d.ContentType, d.SameAs, d.Replays);
 }
 
 public sealed record AttemptListDto(IReadOnlyList<AttemptRecord> Items);

@@ -40,24 +40,27 @@ public static partial class WebhookEndpoints
     }
 
     static async Task<Results<Ok<DeliveryAccepted>, ProblemHttpResult>> ReceiveAsync(
-        HttpContext http, SignatureVerifier verifier, WebhookIngestor ingestor, IOptions<WebhookOptions> options,
-        WebhookMetrics metrics, ILogger<DeliveryLog> logger, CancellationToken cancellationToken)
+        HttpContext http, SignatureVerifier verifier, WebhookIngestor ingestor, InflightBudget budget, WebhookAdmission admission,
+        IOptions<WebhookOptions> options, WebhookMetrics metrics, ILogger<DeliveryLog> logger, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (admission.IsBlocked(address)) return TooManyRefusals(http, metrics, started);
         var header = http.Request.Headers[SignatureVerifier.HeaderName].ToString();
         var check = verifier.CheckHeader(header);
         if (check is not (SignatureCheck.Valid or SignatureCheck.AllowedUnsigned))
-            return Refused(logger, metrics, check, started);
+            return Refused(logger, metrics, admission, address, new SignatureResult(check), started);
 
         var limit = options.Value.MaxBodyBytes;
         if (http.Request.ContentLength > limit) return TooLarge(logger, metrics, http.Request.ContentLength.Value, limit, started);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = limit + 1L; // our own read enforces the limit with a clear 413
 
-        PooledBody? read;
+        WebhookBody? read;
+        BodyRead outcome;
         try
         {
-            read = await PooledBody.ReadAsync(http.Request, limit, cancellationToken);
+            (read, outcome) = await WebhookBody.ReadAsync(http.Request, limit, budget, cancellationToken);
         }
         catch (BadHttpRequestException ex)
         {
@@ -65,20 +68,26 @@ public static partial class WebhookEndpoints
             return TypedResults.Problem(statusCode: ex.StatusCode, title: "Unreadable body", detail: ex.Message);
         }
         using var body = read;
-        if (body is null) return TooLarge(logger, metrics, null, limit, started);
-        if (check == SignatureCheck.Valid && (check = verifier.Verify(body.Memory.Span, header)) != SignatureCheck.Valid)
-            return Refused(logger, metrics, check, started);
+        switch (outcome)
+        {
+            case BodyRead.TooLarge: return TooLarge(logger, metrics, null, limit, started);
+            case BodyRead.NoBudget or BodyRead.Evicted: return Busy(http, logger, metrics, outcome, started);
+        }
+        var verdict = check == SignatureCheck.Valid ? verifier.VerifyDelivery(body!.Memory.Span, header) : new SignatureResult(check);
+        if (!verdict.Accepted) return Refused(logger, metrics, admission, address, verdict, started);
+        if (!admission.AdmitValid()) return RateLimited(http, metrics, started);
 
         try
         {
-            var outcome = await ingestor.IngestAsync(body.Memory, http.Request.ContentType, cancellationToken);
-            LogAccepted(logger, outcome.DeliveryId, body.Memory.Length, outcome.Events, outcome.Duplicates, Elapsed(started));
+            var stored = await ingestor.IngestAsync(body!.Memory, http.Request.ContentType, verdict.Vouched, cancellationToken);
+            if (stored.Refusal is { } why) return Refused(logger, metrics, admission, address, new(SignatureCheck.ForeignAccount, Detail: why), started);
+            LogAccepted(logger, stored.DeliveryId, body.Memory.Length, stored.Events, stored.Duplicates, Elapsed(started));
             metrics.Delivery("accepted", Elapsed(started));
-            return TypedResults.Ok(new DeliveryAccepted(outcome.DeliveryId, outcome.Events, outcome.Duplicates));
+            return TypedResults.Ok(new DeliveryAccepted(stored.DeliveryId, stored.Events, stored.Duplicates));
         }
         catch (StoreUnavailableException ex)
         {
-            LogUnavailable(logger, body.Memory.Length, Elapsed(started), ex.Message);
+            LogUnavailable(logger, body!.Memory.Length, Elapsed(started), ex.Message);
             metrics.Delivery("unavailable", Elapsed(started));
             // Meta retries anything but a 200, so nothing is lost by refusing what we could not store.
             http.Response.Headers.RetryAfter = "5";
@@ -86,8 +95,10 @@ public static partial class WebhookEndpoints
         }
     }
 
-    static ProblemHttpResult Refused(ILogger logger, WebhookMetrics metrics, SignatureCheck check, long started)
+    static ProblemHttpResult Refused(ILogger logger, WebhookMetrics metrics, WebhookAdmission admission, string address, SignatureResult verdict, long started)
     {
+        var (check, why) = (verdict.Check, verdict.Detail);
+        admission.Refused(address);
         LogRefused(logger, check, Elapsed(started));
         metrics.Delivery("unauthorized", Elapsed(started));
         var detail = check switch
@@ -95,6 +106,8 @@ public static partial class WebhookEndpoints
             SignatureCheck.NoSecret => "No app secret is configured (INSTAGRAM_APP_SECRET or META_APP_SECRET); every delivery is refused.",
             SignatureCheck.Missing => "The X-Hub-Signature-256 header is missing.",
             SignatureCheck.Malformed => "The X-Hub-Signature-256 header must be sha256= followed by 64 hex digits.",
+            SignatureCheck.Ambiguous => $"Signed with a subscription's secret, but the body is ambiguous ({why}); such deliveries must have unique property names and object entries with string ids.",
+            SignatureCheck.ForeignAccount => $"Signed with a subscription's secret, but {why}.",
             _ => "The X-Hub-Signature-256 signature does not match the body.",
         };
         return TypedResults.Problem(statusCode: 401, title: "Invalid signature", detail: detail);
@@ -107,6 +120,33 @@ public static partial class WebhookEndpoints
         return TypedResults.Problem(statusCode: 413, title: "Body too large", detail: $"The body exceeds {limit} bytes (WEBHOOK_MAX_BODY_BYTES).");
     }
 
+    /// <summary>503 at once, Meta retries; the connection closes so the rest of the body is never read.</summary>
+    static ProblemHttpResult Busy(HttpContext http, ILogger logger, WebhookMetrics metrics, BodyRead outcome, long started)
+    {
+        LogBusy(logger, outcome, Elapsed(started));
+        metrics.Delivery("busy", Elapsed(started));
+        http.Response.Headers.RetryAfter = "1";
+        http.Response.Headers.Connection = "close";
+        return TypedResults.Problem(statusCode: 503, title: "Too many bodies in flight",
+            detail: "The bytes of webhook bodies being received exceed WEBHOOK_MAX_INFLIGHT_BYTES; retry later.");
+    }
+
+    static ProblemHttpResult TooManyRefusals(HttpContext http, WebhookMetrics metrics, long started)
+    {
+        metrics.Delivery("refused_rate_limited", Elapsed(started));
+        http.Response.Headers.RetryAfter = ((int)WebhookAdmission.RefusalWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers.Connection = "close";
+        return TypedResults.Problem(statusCode: 429, title: "Too many refused deliveries",
+            detail: $"More than {WebhookAdmission.RefusalsPerWindow} deliveries from this address were refused (bad or missing signature) within {WebhookAdmission.RefusalWindow.TotalSeconds} s.");
+    }
+
+    static ProblemHttpResult RateLimited(HttpContext http, WebhookMetrics metrics, long started)
+    {
+        metrics.Delivery("rate_limited", Elapsed(started));
+        http.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: 429, title: "Too many deliveries", detail: "More valid deliveries per second than WEBHOOK_RATE_LIMIT; retry later.");
+    }
+
     static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
     [LoggerMessage(LogLevel.Information, "Delivery {DeliveryId} accepted: {Size} bytes, {Events} events, {Duplicates} duplicates in {Ms:0.0} ms")]
@@ -114,6 +154,9 @@ public static partial class WebhookEndpoints
 
     [LoggerMessage(LogLevel.Warning, "Delivery refused: signature {Check} in {Ms:0.0} ms")]
     static partial void LogRefused(ILogger logger, SignatureCheck check, double ms);
+
+    [LoggerMessage(LogLevel.Warning, "Delivery refused ({Outcome}): webhook bodies in flight exceed WEBHOOK_MAX_INFLIGHT_BYTES, in {Ms:0.0} ms")]
+    static partial void LogBusy(ILogger logger, BodyRead outcome, double ms);
 
     [LoggerMessage(LogLevel.Warning, "Delivery refused: body of {Size} bytes over the limit of {Limit} in {Ms:0.0} ms")]
     static partial void LogTooLarge(ILogger logger, long? size, int limit, double ms);

@@ -25,6 +25,7 @@ public static class ApiExtensions
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.AddDashboardAuthentication(configuration);
+        services.AddSingleton<Endpoints.WebhookAdmission>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);

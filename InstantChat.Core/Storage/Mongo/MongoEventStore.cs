@@ -40,11 +40,16 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
     public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
         var d = await Guard(() => db.Deliveries.Find(F.Eq("_id", deliveryId)).FirstOrDefaultAsync(cancellationToken));
-        return d is null ? null : new DeliveryRecord(
+        if (d is null) return null;
+        // A replay's bytes are those of the delivery it points to.
+        var sameAs = MongoEventDocuments.Str(d, "sameAs");
+        var bytes = sameAs is null ? d : await Guard(() => db.Deliveries.Find(F.Eq("_id", sameAs)).FirstOrDefaultAsync(cancellationToken)) ?? d;
+        return new DeliveryRecord(
             d["_id"].AsString,
             DateTimeOffset.FromUnixTimeMilliseconds(d["receivedAt"].ToInt64()),
             d["size"].ToInt32(), d["eventCount"].ToInt32(), d["duplicateCount"].ToInt32(),
-            MongoEventDocuments.Str(d, "contentType"), d["body"].AsBsonBinaryData.Bytes);
+            MongoEventDocuments.Str(d, "contentType"), bytes["body"].AsBsonBinaryData.Bytes,
+            sameAs, d.GetValue("replays", 0).ToInt32());
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

@@ -21,6 +21,12 @@ public sealed class MongoIngestStore(MongoDatabase db) : IIngestStore
                 var mine = b.Events.Where(e => inserted.Contains(e.EventId)).ToList();
                 return new CommitResult(mine, b.Events.Count - mine.Count);
             }).ToList();
+            // A delivery that brings nothing new (Meta's retry) keeps a reference, not a second copy of the bytes.
+            var sameAs = new string?[batches.Count];
+            for (var i = 0; i < batches.Count; i++)
+                if (results[i].Inserted.Count == 0 && batches[i].Events.Count > 0)
+                    sameAs[i] = (await db.Events.Find(Builders<BsonDocument>.Filter.Eq("dedupKey", batches[i].Events[0].DeduplicationKey))
+                        .FirstOrDefaultAsync(cancellationToken))?["deliveryId"].AsString;
             var deliveries = batches.Select((b, i) => new BsonDocument
             {
                 { "_id", b.Delivery.DeliveryId },
@@ -29,9 +35,14 @@ public sealed class MongoIngestStore(MongoDatabase db) : IIngestStore
                 { "eventCount", b.Events.Count },
                 { "duplicateCount", results[i].Duplicates },
                 { "contentType", MongoEventDocuments.Str(b.Delivery.ContentType) },
-                { "body", new BsonBinaryData(b.Delivery.Body.ToArray()) },
+                { "body", new BsonBinaryData(sameAs[i] is null ? b.Delivery.Body.ToArray() : []) },
+                { "sameAs", MongoEventDocuments.Str(sameAs[i]) },
             });
             await db.Deliveries.InsertManyAsync(deliveries, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            var replays = sameAs.OfType<string>().CountBy(id => id)
+                .Select(r => new UpdateOneModel<BsonDocument>(Builders<BsonDocument>.Filter.Eq("_id", r.Key), Builders<BsonDocument>.Update.Inc("replays", r.Value)))
+                .ToList();
+            if (replays.Count > 0) await db.Deliveries.BulkWriteAsync(replays, cancellationToken: cancellationToken);
             await MongoStatsStore.ApplyAsync(db, new StatDeltas().Received(results.SelectMany(r => r.Inserted)), cancellationToken);
             return results;
         }

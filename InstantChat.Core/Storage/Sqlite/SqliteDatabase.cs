@@ -40,6 +40,33 @@ public sealed class SqliteDatabase
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;
         command.ExecuteNonQuery();
-        SqliteMigrations.Apply(connection);
+        Migrate(connection);
+    }
+
+    /// <summary>
+    /// A file from an earlier version: CREATE TABLE IF NOT EXISTS left its tables as they were. Each
+    /// step checks before it changes, so this runs at every start and finishes an interrupted one.
+    /// </summary>
+    static void Migrate(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
+            if (!HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        foreach (var (table, column) in SqliteSchema.DroppedColumns)
+            if (HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} DROP COLUMN {column}");
+        Execute(connection, SqliteSchema.Backfill);
+    }
+
+    static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        return (long)check.ExecuteScalar()! > 0;
+    }
+
+    static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }

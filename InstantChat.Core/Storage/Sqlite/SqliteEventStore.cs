@@ -56,9 +56,12 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
+        // A replay's bytes are those of the delivery it points to.
         command.CommandText = """
-            SELECT delivery_id, received_at, size, event_count, duplicate_count, content_type, body
-            FROM deliveries WHERE delivery_id = $id
+            SELECT d.delivery_id, d.received_at, d.size, d.event_count, d.duplicate_count, d.content_type,
+                   COALESCE(o.body, d.body), d.same_as, d.replays
+            FROM deliveries d LEFT JOIN deliveries o ON o.delivery_id = d.same_as
+            WHERE d.delivery_id = $id
             """;
         command.Parameters.AddWithValue("$id", deliveryId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -70,7 +73,9 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
             reader.GetInt32(3),
             reader.GetInt32(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
-            (byte[])reader[6]);
+            (byte[])reader[6],
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.GetInt32(8));
     }
 
     // A one-row commit answers both questions: the file opens, and it takes a write (reads still

@@ -2,6 +2,23 @@ namespace InstantChat.Core.Storage.Sqlite;
 
 static class SqliteSchema
 {
+    /// <summary>Columns added after their table was first created: a store from an earlier version gets them at start.</summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("deliveries", "same_as", "TEXT"),
+        ("deliveries", "replays", "INTEGER NOT NULL DEFAULT 0"),
+        ("users", "security_stamp", "TEXT NOT NULL DEFAULT ''"),
+    ];
+
+    /// <summary>Columns no longer used: the hard account lock, replaced by in-memory sign-in throttling.</summary>
+    public static readonly (string Table, string Column)[] DroppedColumns = [("users", "failed_logins"), ("users", "locked_until")];
+
+    /// <summary>
+    /// Values for added columns, after the migration: every user gets a random security stamp, so
+    /// the cookies issued before stamps existed (they carry none) end.
+    /// </summary>
+    public const string Backfill = "UPDATE users SET security_stamp = lower(hex(randomblob(16))) WHERE security_stamp = '';";
+
     // Every list index ends in event_id: ids are ULIDs, so "newest first" is an index walk.
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -11,7 +28,9 @@ static class SqliteSchema
             event_count     INTEGER NOT NULL,
             duplicate_count INTEGER NOT NULL,
             content_type    TEXT,
-            body            BLOB NOT NULL
+            body            BLOB NOT NULL,
+            same_as         TEXT,
+            replays         INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE IF NOT EXISTS events (
             event_id        TEXT NOT NULL PRIMARY KEY,

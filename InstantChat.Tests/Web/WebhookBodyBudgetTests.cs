@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using InstantChat.Core.Webhooks;
+using InstantChat.Tests.Browser;
+using InstantChat.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InstantChat.Tests.Web;
+
+/// <summary>
+/// Bodies that declare a lot and trickle cannot take the host's memory: buffers grow with the bytes
+/// that arrive, the bytes in flight stay within WEBHOOK_MAX_INFLIGHT_BYTES, the oldest slow bodies
+/// give way with a 503, and Meta's deliveries keep getting their 200 (issue #14, item 3).
+/// </summary>
+public sealed class WebhookBodyBudgetTests : IDisposable
+{
+    const int MaxBody = 10 * 1024 * 1024;
+    const long Budget = 12L * 1024 * 1024;
+    readonly KestrelApp _app = new(new()
+    {
+        ["WEBHOOK_MAX_BODY_BYTES"] = MaxBody.ToString(),
+        ["WEBHOOK_MAX_INFLIGHT_BYTES"] = Budget.ToString(),
+        ["WEBHOOK_WORKER_ENABLED"] = "false",
+    });
+
+    public void Dispose() => _app.Dispose();
+
+    InflightBudget InFlight => _app.Factory.Services.GetRequiredService<InflightBudget>();
+
+    /// <summary>Headers declaring <paramref name="declared"/> bytes, a well-formed (wrong) signature, then <paramref name="send"/> bytes; no more.</summary>
+    async Task<(TcpClient Client, NetworkStream Stream)> StartSlowBodyAsync(long declared, int send)
+    {
+        var uri = new Uri(_app.BaseUrl);
+        var client = new TcpClient();
+        await client.ConnectAsync(uri.Host, uri.Port);
+        var stream = client.GetStream();
+        var head = $"POST /api/webhooks/instagram HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\n" +
+                   $"X-Hub-Signature-256: sha256={new string('a', 64)}\r\nContent-Length: {declared}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)' ');
+        try
+        {
+            for (var sent = 0; sent < send; sent += chunk.Length)
+                await stream.WriteAsync(chunk.AsMemory(0, Math.Min(chunk.Length, send - sent)));
+        }
+        catch (IOException)
+        {
+            // Pushed out while still sending: the answer is on the socket.
+        }
+        return (client, stream);
+    }
+
+    static async Task<string> StatusLineAsync(NetworkStream stream, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[512];
+        try
+        {
+            var read = await stream.ReadAsync(buffer, cts.Token);
+            return Encoding.ASCII.GetString(buffer, 0, read);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return "";
+        }
+    }
+
+    [Fact]
+    public async Task Post_DeclaredLengthNotSent_BufferGrowsOnlyWithArrivingBytes()
+    {
+        var (client, _) = await StartSlowBodyAsync(declared: MaxBody, send: 1024);
+        using (client)
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used > 0);
+
+            Assert.InRange(InFlight.Used, 1, 64 * 1024);
+        }
+    }
+
+    [Fact]
+    public async Task Post_SlowBodiesOverTheBudget_OldestGiveWayWith503AndMetaStillGets200()
+    {
+        var slow = new List<(TcpClient Client, NetworkStream Stream)>();
+        var maxUsed = 0L;
+        try
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                slow.Add(await StartSlowBodyAsync(declared: MaxBody, send: 5 * 1024 * 1024));
+                maxUsed = Math.Max(maxUsed, InFlight.Used);
+            }
+
+            var started = DateTime.UtcNow;
+            var response = await _app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("m.meta", "still here"))));
+            var elapsed = DateTime.UtcNow - started;
+            maxUsed = Math.Max(maxUsed, InFlight.Used);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(elapsed < TimeSpan.FromSeconds(5), $"took {elapsed}");
+            Assert.True(maxUsed <= Budget, $"{maxUsed} bytes in flight");
+            var answers = await Task.WhenAll(slow.Select(s => StatusLineAsync(s.Stream, TimeSpan.FromSeconds(2))));
+            Assert.Contains(answers, a => a.StartsWith("HTTP/1.1 503", StringComparison.Ordinal) && a.Contains("Retry-After", StringComparison.OrdinalIgnoreCase));
+        }
+        finally
+        {
+            foreach (var (client, _) in slow) client.Dispose();
+        }
+    }
+}
