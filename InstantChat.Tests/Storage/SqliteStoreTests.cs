@@ -25,6 +25,28 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    public async Task List_TextSearch_MatchesAnySubstringLiterally()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "100% sure_thing")));
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m2", "100 percent surexthing")));
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m3", "say \"hello\" world")));
+
+        Assert.Equal(["m1"], (await AllAsync(new(Text: "0% sure_"))).Select(e => e.DeduplicationKey.Split(':')[^1]));
+        Assert.Equal(["m3"], (await AllAsync(new(Text: "LO\" WOR"))).Select(e => e.DeduplicationKey.Split(':')[^1]));
+    }
+
+    [Fact]
+    public async Task Initialize_StoreFromBeforeTheSearchIndex_IndexesWhatItHolds()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "legacy text")));
+        await _stores.Writer.ExecuteAsync(ctx => ctx.Command("DROP TABLE events_fts").ExecuteNonQuery());
+
+        _stores.Database.Initialize();
+
+        Assert.Single(await AllAsync(new(Text: "legacy")));
+    }
+
+    [Fact]
     public void Initialize_Twice_IsIdempotent()
     {
         var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _stores.DataDir }));

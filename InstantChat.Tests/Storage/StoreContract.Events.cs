@@ -213,18 +213,44 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.Equal(["bye", "hello world"], await Texts(new(EventType: "messages")));
         Assert.Equal(["unknown"], await Texts(new(Status: ProcessingStatus.Failed)));
         Assert.Equal(["bye", "hello world"], await Texts(new(Status: ProcessingStatus.Pending)));
-        Assert.Equal(["hello world"], await Texts(new(Text: "LO WOR")));
+        Assert.Equal(["hello world"], await Texts(new(Text: "HELLO wor")));
         Assert.Equal(["hello world"], await Texts(new(AccountId: "acct-a", EventType: "messages", Status: ProcessingStatus.Pending)));
         Assert.Empty(await Texts(new(AccountId: "acct-a", SenderId: "s2")));
     }
 
     [Fact]
-    public async Task List_TextWithLikeWildcards_MatchesThemLiterally()
+    public async Task List_TextSearch_FindsWordsOfTextAndUsernameNewestFirstAcrossPages()
     {
-        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "100% sure_thing")));
-        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m2", "100 percent surexthing")));
+        for (var i = 0; i < 5; i++) await CommitAsync(Deliveries.Envelope(Deliveries.Message($"m{i}", $"Order #{i} shipped ✈️ café")), T0.AddSeconds(i));
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("other", "nothing to see")));
 
-        Assert.Equal(["m1"], (await AllAsync(new(Text: "0% sure_"))).Select(e => e.DeduplicationKey.Split(':')[^1]));
+        var first = await Events.ListAsync(new EventQuery(Text: "ORDER", Limit: 3), CancellationToken.None);
+        var second = await Events.ListAsync(new EventQuery(Text: "ORDER", Limit: 3, Cursor: first.NextCursor), CancellationToken.None);
+
+        Assert.Equal(["Order #4 shipped ✈️ café", "Order #3 shipped ✈️ café", "Order #2 shipped ✈️ café"], first.Items.Select(e => e.Content.Text));
+        Assert.Equal(["Order #1 shipped ✈️ café", "Order #0 shipped ✈️ café"], second.Items.Select(e => e.Content.Text));
+        Assert.Null(second.NextCursor);
+        Assert.Equal(5, (await AllAsync(new(Text: "Café"))).Count);
+        Assert.Equal(5, (await AllAsync(new(Text: "ship"))).Count);
+    }
+
+    [Fact]
+    public async Task List_TextSearch_NoMatchOrTooShort_FindsNothing()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "hi there")));
+
+        Assert.Empty(await AllAsync(new(Text: "zzqx-no-such-text")));
+        Assert.Empty(await AllAsync(new(Text: "hi")));
+    }
+
+    [Fact]
+    public async Task List_TextSearch_CombinedWithFilters_AppliesBoth()
+    {
+        await CommitAsync(Deliveries.Envelope("acct-a", Deliveries.Message("m1", "refund please", sender: "s1")));
+        await CommitAsync(Deliveries.Envelope("acct-b", Deliveries.Message("m2", "refund now", sender: "s2")));
+
+        Assert.Equal(["refund now"], (await AllAsync(new(Text: "refund", AccountId: "acct-b"))).Select(e => e.Content.Text));
+        Assert.Empty(await AllAsync(new(Text: "refund", Status: ProcessingStatus.Failed)));
     }
 
     [Fact]

@@ -79,6 +79,7 @@ public sealed class EventEndpointTests : IDisposable
     [InlineData("limit=501", "limit")]
     [InlineData("limit=ten", "limit")]
     [InlineData("limit=-5", "limit")]
+    [InlineData("q=hi", "q")]
     [InlineData("status=done", "status")]
     [InlineData("status=1", "status")]
     [InlineData("eventType=Messages%20OR%201", "eventType")]

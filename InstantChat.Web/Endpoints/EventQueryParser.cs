@@ -54,8 +54,10 @@ static class EventQueryParser
         var to = Time("to");
         if (from > to) bad["to"] = ["to must not be earlier than from."];
 
+        var text = Text("q", MaxTextLength);
+        if (text is not null && !TextSearch.IsSearchable(text)) bad["q"] = [TextSearch.TooShort("q")];
         var query = new EventQuery(eventType, status, Text("accountId", MaxIdLength), Text("senderId", MaxIdLength),
-            Text("q", MaxTextLength), from, to, limit, cursor);
+            text, from, to, limit, cursor);
         errors = bad;
         return query;
     }

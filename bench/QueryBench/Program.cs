@@ -38,7 +38,9 @@ var cases = new (string Name, Func<Task> Run)[]
     ("first page, type+status+dates", () => events.ListAsync(new EventQuery(EventType: "messages", Status: ProcessingStatus.Completed, From: now.AddDays(-2), To: now.AddDays(-1)), default)),
     ("deep page (cursor 3.5 days back)", () => events.ListAsync(new EventQuery(Cursor: middle), default)),
     ("text search, common word", () => events.ListAsync(new EventQuery(Text: "order"), default)),
-    ("text search, no match (full scan)", () => events.ListAsync(new EventQuery(Text: "zzqx-no-such-text"), default)),
+    ("text search, no match", () => events.ListAsync(new EventQuery(Text: "zzqx-no-such-text"), default)),
+    ("text search, 3 characters, no match", () => events.ListAsync(new EventQuery(Text: "qzx"), default)),
+    ("text search, common word + status=failed (1 %)", () => events.ListAsync(new EventQuery(Text: "order", Status: ProcessingStatus.Failed), default)),
     ("stats report", () => stats.ReportAsync(default)),
     ("queue length", () => queue.QueueLengthAsync(default)),
 };

@@ -24,6 +24,7 @@ static class MongoEventDocuments
         { "username", Str(e.UserInfo.Username) },
         { "fullName", Str(e.UserInfo.FullName) },
         { "profilePicture", Str(e.UserInfo.ProfilePicture) },
+        { MongoTextSearch.Field, MongoTextSearch.Words(e.Content.Text, e.UserInfo.Username) },
         { "status", e.ProcessedStatus.ToWire() },
         { "attempts", e.Attempts },
         { "lastError", Str(e.LastError) },

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using InstantChat.Core.Webhooks;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -21,8 +20,8 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
         if (query.Cursor is { } cursor) filters.Add(F.Lt("_id", cursor));
         if (query.Text is { } text)
         {
-            var pattern = new BsonRegularExpression(Regex.Escape(text), "i");
-            filters.Add(F.Or(F.Regex("text", pattern), F.Regex("username", pattern)));
+            if (!TextSearch.IsSearchable(text) || MongoTextSearch.Filter(text) is not { } words) return new EventPage([], null);
+            filters.Add(words);
         }
         var filter = filters.Count > 0 ? F.And(filters) : F.Empty;
         var docs = await Guard(() => db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(query.Limit + 1).ToListAsync(cancellationToken));

@@ -16,6 +16,7 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
         try
         {
             await CreateIndexesAsync(cancellationToken);
+            _ = Task.Run(BackfillSearchWordsAsync, CancellationToken.None);
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException)
         {
@@ -23,6 +24,22 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             _ = Task.Run(() => RetryAsync(CancellationToken.None), CancellationToken.None);
         }
     }
+
+    /// <summary>In the background: events stored before the word index get their words; searches find them once done.</summary>
+    async Task BackfillSearchWordsAsync()
+    {
+        try
+        {
+            await MongoTextSearch.BackfillAsync(db, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            if (logger is not null) LogBackfillFailed(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Indexing earlier events for text search stopped ({Error}); it resumes at the next start")]
+    static partial void LogBackfillFailed(ILogger logger, string error);
 
     async Task RetryAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +49,7 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             try
             {
                 await CreateIndexesAsync(cancellationToken);
+                await BackfillSearchWordsAsync();
                 return;
             }
             catch (Exception ex) when (ex is MongoException or TimeoutException)
@@ -57,6 +75,7 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             Index("ix_account", new BsonDocument { { "accountId", 1 }, { "_id", -1 } }),
             Index("ix_sender", new BsonDocument { { "senderId", 1 }, { "_id", -1 } }),
             Index("ix_updated", new BsonDocument("updatedAt", 1)),
+            Index("ix_words", new BsonDocument { { MongoTextSearch.Field, 1 }, { "_id", -1 } }),
         ], cancellationToken);
         await db.Stats.Indexes.CreateManyAsync(
         [

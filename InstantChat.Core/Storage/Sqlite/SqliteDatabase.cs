@@ -37,10 +37,22 @@ public sealed class SqliteDatabase
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         using var connection = Open();
+        var hadEvents = TableExists(connection, "events");
+        var hadIndex = TableExists(connection, "events_fts");
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;
         command.ExecuteNonQuery();
         Migrate(connection);
+        // A store from before the search index: index what it holds, once.
+        if (hadEvents && !hadIndex) Execute(connection, "INSERT INTO events_fts(events_fts) VALUES ('rebuild')");
+    }
+
+    static bool TableExists(SqliteConnection connection, string name)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = $name";
+        check.Parameters.AddWithValue("$name", name);
+        return (long)check.ExecuteScalar()! > 0;
     }
 
     /// <summary>

@@ -14,6 +14,9 @@ static class SqliteEventColumns
 
     static readonly string[] Names = Select.Split(',', StringSplitOptions.TrimEntries);
 
+    /// <summary><see cref="Select"/> with every column qualified by a table alias (for joins).</summary>
+    public static string SelectOf(string alias) => string.Join(", ", Names.Select(n => $"{alias}.{n}"));
+
     public static readonly string InsertSql =
         $"INSERT INTO events ({Select}) VALUES ({string.Join(", ", Names.Select(n => "$" + n))}) ON CONFLICT(dedup_key) DO NOTHING";
 

@@ -11,7 +11,6 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {SqliteEventColumns.Select} FROM events");
         var where = new List<string>();
         // Only the filters present go into the SQL, so SQLite can pick the (filter, event_id) index.
         void Add(string clause, string name, object value)
@@ -19,17 +18,31 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
             where.Add(clause);
             command.Parameters.AddWithValue(name, value);
         }
-        if (query.EventType is { } type) Add("event_type = $type", "$type", type);
-        if (query.Status is { } status) Add("status = $status", "$status", status.ToWire());
-        if (query.AccountId is { } account) Add("account_id = $account", "$account", account);
-        if (query.SenderId is { } sender) Add("sender_id = $sender", "$sender", sender);
-        if (query.From is { } from) Add("event_id >= $from", "$from", EventIds.MinFor(from));
-        if (query.To is { } to) Add("event_id < $to", "$to", EventIds.MinFor(to.AddMilliseconds(1)));
-        if (query.Cursor is { } cursor) Add("event_id < $cursor", "$cursor", cursor);
+        if (query.EventType is { } type) Add("e.event_type = $type", "$type", type);
+        if (query.Status is { } status) Add("e.status = $status", "$status", status.ToWire());
+        if (query.AccountId is { } account) Add("e.account_id = $account", "$account", account);
+        if (query.SenderId is { } sender) Add("e.sender_id = $sender", "$sender", sender);
+        if (query.From is { } from) Add("e.event_id >= $from", "$from", EventIds.MinFor(from));
+        if (query.To is { } to) Add("e.event_id < $to", "$to", EventIds.MinFor(to.AddMilliseconds(1)));
+        var sql = new StringBuilder();
         if (query.Text is { } text)
-            Add(@"(text LIKE $q ESCAPE '\' OR username LIKE $q ESCAPE '\')", "$q", "%" + EscapeLike(text) + "%");
-        if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
-        sql.Append(" ORDER BY event_id DESC LIMIT $limit");
+        {
+            if (!TextSearch.IsSearchable(text)) return new EventPage([], null);
+            // The trigram index drives: its matches come newest first (by rowid) and stop at the
+            // limit, so a search costs the same whether it matches everything or nothing.
+            sql.Append($"SELECT {SqliteEventColumns.SelectOf("e")} FROM events_fts f CROSS JOIN events e ON e.rowid = f.rowid");
+            Add("events_fts MATCH $q", "$q", "\"" + text.Replace("\"", "\"\"") + "\"");
+            if (query.Cursor is { } after) Add("f.rowid < (SELECT rowid FROM events WHERE event_id = $cursor)", "$cursor", after);
+            sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY f.rowid DESC");
+        }
+        else
+        {
+            sql.Append($"SELECT {SqliteEventColumns.SelectOf("e")} FROM events e");
+            if (query.Cursor is { } cursor) Add("e.event_id < $cursor", "$cursor", cursor);
+            if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
+            sql.Append(" ORDER BY e.event_id DESC");
+        }
+        sql.Append(" LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
 
@@ -81,6 +94,4 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
     // A one-row commit answers both questions: the file opens, and it takes a write (reads still
     // work on a full disk; a delivery needs a commit).
     public Task<bool> PingAsync(CancellationToken cancellationToken) => writer.ProbeAsync();
-
-    static string EscapeLike(string s) => s.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 }

@@ -75,6 +75,19 @@ static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_events_sender ON events(sender_id, event_id);
         -- The queue: small partial indexes over the events still in flight.
         CREATE INDEX IF NOT EXISTS ix_events_due ON events(next_attempt_at) WHERE status = 'pending';
+        -- Text search: a trigram index over text and username (any substring of 3+ characters),
+        -- kept by triggers, keyed by the event's rowid so matches walk newest first.
+        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(text, username, content='events', content_rowid='rowid', tokenize='trigram');
+        CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events
+            WHEN new.text IS NOT NULL OR new.username IS NOT NULL
+        BEGIN
+            INSERT INTO events_fts(rowid, text, username) VALUES (new.rowid, new.text, new.username);
+        END;
+        CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events
+            WHEN old.text IS NOT NULL OR old.username IS NOT NULL
+        BEGIN
+            INSERT INTO events_fts(events_fts, rowid, text, username) VALUES ('delete', old.rowid, old.text, old.username);
+        END;
         CREATE INDEX IF NOT EXISTS ix_events_lease ON events(lease_until) WHERE status = 'processing';
 
         -- Conversations: rows are upserts that commute, so arrival order does not matter.

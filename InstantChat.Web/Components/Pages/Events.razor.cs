@@ -79,7 +79,8 @@ public sealed partial class Events : IDisposable
         StateHasChanged();
     }
 
-    EventQuery Query() => new(_type, _status, _account, _sender, _text,
+    // Until the search has 3 characters (the index's trigram) the list is not narrowed by it.
+    EventQuery Query() => new(_type, _status, _account, _sender, TextSearch.IsSearchable(_text) ? _text : null,
         _from is { } f ? new DateTimeOffset(f.Date, TimeSpan.Zero) : null,
         _to is { } t ? new DateTimeOffset(t.Date.AddDays(1).AddTicks(-10_000), TimeSpan.Zero) : null,
         _pageSize, _cursor);
