@@ -13,7 +13,7 @@ const string Usage = """
       badinput: --slow-connections 40 --slow-headers N (header dribbles, default a quarter of the connections; 0: none)
       soak:     --seconds 600 --rate 0 (0: half the capacity measured by a probe first) --probe-seconds 15
                 --senders 32 --sample-seconds 5 --max-slope-mb-per-min 1.0
-      signin:   --samples 25 (timed sign-ins of each kind) --attack-attempts 50
+      signin:   --samples 30 (timed sign-ins of each kind) --attack-attempts 50
     """;
 
 if (args.Length == 0 || args.Any(a => a is "-h" or "--help" or "help"))

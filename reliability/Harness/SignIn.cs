@@ -21,7 +21,7 @@ static partial class SignIn
 
     public static async Task<int> RunAsync(Args a)
     {
-        var samples = a.Int("samples", 25);
+        var samples = a.Int("samples", 30);
         var attackAttempts = a.Int("attack-attempts", 50);
         var work = a.WorkDir("signin");
         var env = Product.Environment(Path.Combine(work, "data"));
@@ -36,11 +36,12 @@ static partial class SignIn
         string NextAddress() => $"10.{77 + address / 62_500}.{address / 250 % 250}.{address++ % 250 + 1}";
 
         // (1) Timing: each real user gets one wrong password (so no username is throttled), alternating with unknown names.
-        for (var i = 0; i < samples; i++)
+        var creations = await Task.WhenAll(Enumerable.Range(0, samples).Select(async i =>
         {
             using var created = await api.Client.PostAsJsonAsync("/api/users", new { username = $"timing{i}", password = $"timing user {i} long password", role = "viewer" });
-            if (created.StatusCode != HttpStatusCode.Created) return Log.Verdict("signin", false, $"creating user timing{i} → {(int)created.StatusCode}");
-        }
+            return created.StatusCode == HttpStatusCode.Created ? null : $"creating user timing{i} → {(int)created.StatusCode}";
+        }));
+        if (creations.FirstOrDefault(c => c is not null) is { } notCreated) return Log.Verdict("signin", false, notCreated);
         await AttemptAsync(new Browser(product), "warm-up-unknown", "warm up the dummy hash", NextAddress());
         await AttemptAsync(new Browser(product), "timing0", "warm up the real path", NextAddress());
         var real = new List<double>();
@@ -48,8 +49,12 @@ static partial class SignIn
         var answers = new HashSet<string>();
         for (var i = 1; i < samples; i++)
         {
-            var r = await AttemptAsync(new Browser(product), $"timing{i}", "wrong password here", NextAddress());
-            var u = await AttemptAsync(new Browser(product), $"nobody-{Guid.NewGuid():N}", "wrong password here", NextAddress());
+            // Which goes first alternates, so whatever the first of a pair leaves behind (GC, caches) falls on both kinds alike.
+            Task<Attempt> Real() => AttemptAsync(new Browser(product), $"timing{i}", "wrong password here", NextAddress());
+            Task<Attempt> Unknown() => AttemptAsync(new Browser(product), $"nobody-{Guid.NewGuid():N}", "wrong password here", NextAddress());
+            Attempt r, u;
+            if (i % 2 == 0) { r = await Real(); u = await Unknown(); }
+            else { u = await Unknown(); r = await Real(); }
             real.Add(r.Ms);
             unknown.Add(u.Ms);
             answers.Add(r.Location);
