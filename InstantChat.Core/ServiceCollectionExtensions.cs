@@ -47,6 +47,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, CommentHandlers>();
         services.AddSingleton<IEventHandler, ReparseHandler>();
         services.AddOptions<UserOptions>().Bind(configuration);
+        services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
+        services.AddSingleton<UserCache>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<UserService>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<ApiKeyService>();

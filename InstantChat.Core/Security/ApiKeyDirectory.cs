@@ -30,6 +30,9 @@ public sealed partial class ApiKeyDirectory(IApiKeyStore store, TimeProvider clo
         return key;
     }
 
+    /// <summary>Whether the key is still issued (not revoked), as of the last reload.</summary>
+    public bool IsIssued(string keyId) => _byHash.Values.Any(k => k.KeyId == keyId);
+
     async Task TouchAsync(string keyId, DateTimeOffset at)
     {
         try { await store.TouchAsync(keyId, at, CancellationToken.None); }

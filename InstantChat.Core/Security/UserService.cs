@@ -10,32 +10,31 @@ public sealed class UserOptions
     public string? AdminPassword { get; init; }
 }
 
-public enum SignInResult { Success, Invalid, LockedOut }
-
 public enum UserChange { Done, NotFound, LastAdmin, NameTaken }
 
-/// <summary>Sign-in with lockout, and the user changes that must keep at least one enabled admin.</summary>
-public sealed class UserService(IUserStore store, TimeProvider clock)
+/// <summary>
+/// Sign-in, and the user changes that must keep at least one enabled admin. Every change that must
+/// end the user's sessions gives the user a new security stamp and drops this host's cached copy.
+/// Throttling of failed sign-ins is the caller's (<see cref="SignInThrottle"/>): an account is never locked.
+/// </summary>
+public sealed class UserService(IUserStore store, IPasswordHasher hasher, UserCache cache, TimeProvider clock)
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(5);
+    // Unknown users are checked against this, so every sign-in costs exactly one hash; made once, not per request.
+    readonly Lazy<string> _dummyHash = new(() => hasher.Hash(User.NewSecurityStamp()));
 
-    public async Task<(SignInResult Result, User? User)> SignInAsync(string username, string password, CancellationToken ct)
+    /// <summary>The user, when the name exists, is enabled and the password matches; null otherwise (the same null for each reason).</summary>
+    public async Task<User?> SignInAsync(string username, string password, CancellationToken ct)
     {
-        var user = await store.FindByNameAsync(username.Trim().ToLowerInvariant(), ct);
-        // Unknown users cost the same hash as known ones, so timing does not tell which names exist.
-        if (user is null) { Passwords.Verify(password, Passwords.Hash("timing")); return (SignInResult.Invalid, null); }
-        var now = clock.GetUtcNow();
-        if (user.LockedUntil > now) return (SignInResult.LockedOut, user);
-        if (user.Disabled || !Passwords.Verify(password, user.PasswordHash))
-        {
-            var failures = user.FailedLogins + 1;
-            var locked = failures >= MaxFailures ? now + Lockout : (DateTimeOffset?)null;
-            await store.UpdateAsync(user with { FailedLogins = locked is null ? failures : 0, LockedUntil = locked }, ct);
-            return (locked is null ? SignInResult.Invalid : SignInResult.LockedOut, user);
-        }
-        if (user.FailedLogins > 0 || user.LockedUntil is not null) await store.UpdateAsync(user with { FailedLogins = 0, LockedUntil = null }, ct);
-        return (SignInResult.Success, user);
+        var user = await store.FindByNameAsync(User.NormalizeName(username), ct);
+        var matches = hasher.Verify(password, user?.PasswordHash ?? _dummyHash.Value);
+        return matches && user is { Disabled: false } ? user : null;
+    }
+
+    /// <summary>Ends every session of the user, on every host (within the session check's cache window on the others).</summary>
+    public async Task SignOutEverywhereAsync(string userId, CancellationToken ct)
+    {
+        await store.UpdateStampAsync(userId, User.NewSecurityStamp(), ct);
+        cache.Forget(userId);
     }
 
     /// <summary>Creates the built-in admin when there is no user at all; returns the generated password, if one was.</summary>
@@ -48,7 +47,7 @@ public sealed class UserService(IUserStore store, TimeProvider clock)
     }
 
     public User New(string username, string password, string role) =>
-        new(Webhooks.EventIds.New(clock.GetUtcNow()), username.Trim().ToLowerInvariant(), role, Passwords.Hash(password), false, 0, null, clock.GetUtcNow());
+        new(Webhooks.EventIds.New(clock.GetUtcNow()), User.NormalizeName(username), role, hasher.Hash(password), false, User.NewSecurityStamp(), clock.GetUtcNow());
 
     public async Task<UserChange> UpdateAsync(string userId, string? role, bool? disabled, string? password, CancellationToken ct)
     {
@@ -57,19 +56,22 @@ public sealed class UserService(IUserStore store, TimeProvider clock)
         {
             Role = role ?? user.Role,
             Disabled = disabled ?? user.Disabled,
-            PasswordHash = password is null ? user.PasswordHash : Passwords.Hash(password),
-            FailedLogins = password is null ? user.FailedLogins : 0,
-            LockedUntil = password is null ? user.LockedUntil : null,
+            PasswordHash = password is null ? user.PasswordHash : hasher.Hash(password),
         };
         if (IsActiveAdmin(user) && !IsActiveAdmin(updated) && await ActiveAdminsAsync(ct) <= 1) return UserChange.LastAdmin;
-        return await store.UpdateAsync(updated, ct) ? UserChange.Done : UserChange.NotFound;
+        if (updated != user) updated = updated with { SecurityStamp = User.NewSecurityStamp() };
+        var done = await store.UpdateAsync(updated, ct);
+        cache.Forget(userId);
+        return done ? UserChange.Done : UserChange.NotFound;
     }
 
     public async Task<UserChange> DeleteAsync(string userId, CancellationToken ct)
     {
         if (await store.FindAsync(userId, ct) is not { } user) return UserChange.NotFound;
         if (IsActiveAdmin(user) && await ActiveAdminsAsync(ct) <= 1) return UserChange.LastAdmin;
-        return await store.DeleteAsync(userId, ct) ? UserChange.Done : UserChange.NotFound;
+        var done = await store.DeleteAsync(userId, ct);
+        cache.Forget(userId);
+        return done ? UserChange.Done : UserChange.NotFound;
     }
 
     async Task<int> ActiveAdminsAsync(CancellationToken ct) => (await store.ListAsync(ct)).Count(IsActiveAdmin);

@@ -3,16 +3,24 @@ using System.Text;
 
 namespace InstantChat.Core.Security;
 
-/// <summary>A dashboard user. Usernames are compared case-insensitively (stored lower-case).</summary>
+/// <summary>
+/// A dashboard user. Usernames are compared case-insensitively (stored lower-case). The security
+/// stamp is a random value that changes whenever the user's sessions must end (role change,
+/// disabling, password reset, sign-out): a cookie carries the stamp it was issued with.
+/// </summary>
 public sealed record User(
     string UserId,
     string Username,
     string Role,
     string PasswordHash,
     bool Disabled,
-    int FailedLogins,
-    DateTimeOffset? LockedUntil,
-    DateTimeOffset CreatedAt);
+    string SecurityStamp,
+    DateTimeOffset CreatedAt)
+{
+    public static string NormalizeName(string username) => username.Trim().ToLowerInvariant();
+
+    public static string NewSecurityStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}
 
 public interface IUserStore
 {
@@ -22,24 +30,33 @@ public interface IUserStore
     /// <summary>False when the username is taken.</summary>
     Task<bool> CreateAsync(User user, CancellationToken cancellationToken);
     Task<bool> UpdateAsync(User user, CancellationToken cancellationToken);
+    /// <summary>Writes only the stamp, so a sign-out cannot undo a concurrent role change; false when the user is gone.</summary>
+    Task<bool> UpdateStampAsync(string userId, string securityStamp, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
 }
 
+/// <summary>Password hashing behind a seam, so tests can count how many hashes a sign-in costs.</summary>
+public interface IPasswordHasher
+{
+    string Hash(string password);
+    bool Verify(string password, string stored);
+}
+
 /// <summary>PBKDF2-SHA256 with a per-user salt, in a self-describing string so the cost can rise later.</summary>
-public static class Passwords
+public sealed class Pbkdf2PasswordHasher : IPasswordHasher
 {
     const int Iterations = 210_000; // OWASP's 2023 figure for PBKDF2-HMAC-SHA256
     const int SaltBytes = 16;
     const int HashBytes = 32;
 
-    public static string Hash(string password)
+    public string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
         return $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
     }
 
-    public static bool Verify(string password, string stored)
+    public bool Verify(string password, string stored)
     {
         var parts = stored.Split('$');
         if (parts is not ["pbkdf2-sha256", var iterations, var salt, var hash] || !int.TryParse(iterations, out var n)) return false;
@@ -47,7 +64,10 @@ public static class Passwords
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Convert.FromBase64String(salt), n, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
+}
 
+public static class Passwords
+{
     /// <summary>A random password for the built-in admin when ADMIN_PASSWORD is not set.</summary>
     public static string Generate() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 }

@@ -19,6 +19,21 @@ public abstract class MongoContract(Func<string> newDatabaseUri) : StoreContract
     {
         if (_stores is not null) await _stores.DropAsync();
     }
+
+    [Fact]
+    public async Task Users_DocumentFromBeforeStamps_ReadsWithAnEmptyStampUntilOneIsSet()
+    {
+        await _stores!.Database.Users.InsertOneAsync(new MongoDB.Bson.BsonDocument
+        {
+            { "_id", "u1" }, { "username", "admin" }, { "role", "admin" }, { "passwordHash", "h" }, { "disabled", false },
+            { "failedLogins", 3 }, { "lockedUntil", 1_900_000_000_000L }, { "createdAt", 1_800_000_000_000L },
+        });
+
+        var legacy = await _stores.Users.FindAsync("u1", default);
+        Assert.Equal("", legacy!.SecurityStamp);
+        Assert.True(await _stores.Users.UpdateStampAsync("u1", "fresh", default));
+        Assert.Equal(legacy with { SecurityStamp = "fresh" }, await _stores.Users.FindAsync("u1", default));
+    }
 }
 
 /// <summary>On jongodb, the MongoDB-wire server the test script installs.</summary>

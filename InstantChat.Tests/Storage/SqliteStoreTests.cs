@@ -1,5 +1,6 @@
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
+using InstantChat.Core.Security;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,40 @@ public sealed class SqliteStoreTests : StoreContract
         database.Initialize();
         database.Initialize();
         Assert.True(File.Exists(database.Path));
+    }
+
+    [Fact]
+    public async Task Initialize_FileWithTheOldLockoutColumns_MigratesUsersToSecurityStamps()
+    {
+        using var dir = new TempDir();
+        var old = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = dir.Path }));
+        Directory.CreateDirectory(dir.Path);
+        using (var connection = old.Open())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                CREATE TABLE users (user_id TEXT NOT NULL PRIMARY KEY, username TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+                    password_hash TEXT NOT NULL, disabled INTEGER NOT NULL, failed_logins INTEGER NOT NULL, locked_until INTEGER,
+                    created_at INTEGER NOT NULL);
+                INSERT INTO users VALUES ('u1', 'admin', 'admin', 'h', 0, 3, 1900000000000, 1800000000000);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        old.Initialize();
+        var users = new SqliteUserStore(old, new SqliteWriter(old, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteWriter>.Instance));
+        var migrated = await users.FindAsync("u1", default);
+        old.Initialize();
+
+        Assert.NotNull(migrated);
+        Assert.Equal(("admin", "admin", false), (migrated.Username, migrated.Role, migrated.Disabled));
+        Assert.Matches("^[0-9a-f]{32}$", migrated.SecurityStamp);
+        Assert.Equal(migrated, await users.FindAsync("u1", default)); // a second start changes nothing
+        using var check = old.Open();
+        using var columns = check.CreateCommand();
+        columns.CommandText = "SELECT group_concat(name) FROM pragma_table_info('users')";
+        Assert.DoesNotContain("failed_logins", (string)columns.ExecuteScalar()!);
+        Assert.True(await users.CreateAsync(migrated with { UserId = "u2", Username = "erin" }, default));
     }
 
     [Fact]

@@ -34,11 +34,20 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     /// <summary>Settings for a host that only ingests and serves: statuses stay as stored.</summary>
     public static Dictionary<string, string?> IngestOnly => new() { ["WEBHOOK_WORKER_ENABLED"] = "false" };
 
+    /// <summary>Settings for a host the tests sign in to as the built-in admin (no worker: statuses stay as stored).</summary>
+    public static Dictionary<string, string?> SignInHost(string adminPassword) =>
+        new() { ["ADMIN_PASSWORD"] = adminPassword, ["WEBHOOK_WORKER_ENABLED"] = "false" };
+
+    /// <summary>A host on the test's clock: session lifetimes, caches, throttles and re-checks move when the test says.</summary>
+    public static AppFactory OnClock(TimeProvider clock, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        new(settings) { ConfigureTestServices = s => { s.AddSingleton(clock); services?.Invoke(s); } };
+
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, Browsers.ClientAddressFilter>());
         if (ConfigureTestServices is { } configure) builder.ConfigureServices(configure);
     }
 

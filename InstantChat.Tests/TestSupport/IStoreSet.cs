@@ -19,6 +19,7 @@ public interface IStoreSet
     IStatsStore Stats { get; }
     IRetentionStore Retention { get; }
     InstantChat.Core.Security.IApiKeyStore ApiKeys { get; }
+    InstantChat.Core.Security.IUserStore Users { get; }
 
     /// <summary>Deletes every event and delivery behind the stores' back, leaving the counters.</summary>
     Task ForgetEventsAsync();

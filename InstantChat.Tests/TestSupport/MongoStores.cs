@@ -31,6 +31,7 @@ public sealed class MongoStores : IStoreSet
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
+    public InstantChat.Core.Security.IUserStore Users => new MongoUserStore(Database);
 
     public async Task<long> StoredBodyBytesAsync() =>
         (await Database.Deliveries.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync())

@@ -4,24 +4,121 @@ using System.Threading.Channels;
 using InstantChat.Tests.TestSupport;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using InstantChat.Web.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InstantChat.Tests.Web;
 
 public sealed class HubTests : IDisposable
 {
-    readonly AppFactory _app = new();
+    const string AdminPassword = "hub tests admin password";
+    readonly AppFactory _app = new(new() { ["ADMIN_PASSWORD"] = AdminPassword });
     public void Dispose() => _app.Dispose();
 
-    HubConnection Connect(string? key) => new HubConnectionBuilder()
-        .WithUrl(new Uri(_app.Server.BaseAddress, "/hubs/webhooks"), o =>
+    HubConnection Connect(string? key) => Connect(_app, key);
+
+    /// <summary>A hub client with an API key, or with a browser's sign-in cookie (and the Origin a browser sends).</summary>
+    static HubConnection Connect(AppFactory app, string? key, string? cookie = null) => new HubConnectionBuilder()
+        .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/webhooks"), o =>
         {
             // TestServer speaks HTTP only: long polling, with the key as the SignalR clients send it.
             o.Transports = HttpTransportType.LongPolling;
-            o.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler();
+            o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
             if (key is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(key);
+            if (cookie is not null) (o.Headers["Cookie"], o.Headers["Origin"]) = (cookie, Browsers.ThisSite);
         })
         .Build();
+
+    static async Task<TaskCompletionSource> StartWatchingCloseAsync(HubConnection connection)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await connection.StartAsync();
+        return closed;
+    }
+
+    /// <summary>Moves the fake clock one re-check at a time (30 s at most) until the connection closes.</summary>
+    static async Task AssertClosedWithinThirtySecondsAsync(FakeTimeProvider clock, Task closed)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(30) && !closed.IsCompleted; elapsed += SessionCheck.RecheckEvery)
+        {
+            clock.Advance(SessionCheck.RecheckEvery);
+            await Task.WhenAny(closed, Task.Delay(TimeSpan.FromSeconds(3)));
+        }
+        Assert.True(closed.IsCompleted, "the connection is still open 30 s (fake clock) after its access ended");
+    }
+
+    [Fact]
+    public async Task Connection_KeyRevoked_IsClosedWithinThirtySeconds()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = AppFactory.OnClock(clock, AppFactory.IngestOnly);
+        var created = await (await app.ApiClient().PostAsJsonAsync("/api/keys", new { name = "hub client", role = "viewer" })).JsonAsync();
+        await using var connection = Connect(app, created.GetProperty("key").GetString());
+        var closed = await StartWatchingCloseAsync(connection);
+        clock.Advance(SessionCheck.RecheckEvery);
+        await Task.Delay(200);
+        Assert.False(closed.Task.IsCompleted, "a valid key's connection is kept");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await app.ApiClient().DeleteAsync($"/api/keys/{created.GetProperty("keyId").GetString()}")).StatusCode);
+
+        await AssertClosedWithinThirtySecondsAsync(clock, closed.Task);
+    }
+
+    [Fact]
+    public async Task Connection_UserDisabled_IsClosedWithinThirtySeconds()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = AppFactory.OnClock(clock, AppFactory.IngestOnly);
+        var user = await (await app.ApiClient().PostAsJsonAsync("/api/users", new { username = "vera", password = "a long viewer password", role = "viewer" })).JsonAsync();
+        var cookie = Browsers.AuthCookie(await app.Browser().SignInAsync("vera", "a long viewer password"));
+        await using var connection = Connect(app, null, cookie);
+        var closed = await StartWatchingCloseAsync(connection);
+
+        await app.ApiClient().PutAsJsonAsync($"/api/users/{user.GetProperty("userId").GetString()}", new { disabled = true });
+
+        await AssertClosedWithinThirtySecondsAsync(clock, closed.Task);
+    }
+
+    [Fact]
+    public async Task Negotiate_CookieFromForeignOrigin_Returns403AndFromThisSiteSucceeds()
+    {
+        var cookie = Browsers.AuthCookie(await _app.Browser().SignInAsync("admin", AdminPassword));
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await NegotiateAsync(_app, cookie, "http://evil.example")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await NegotiateAsync(_app, cookie, Browsers.ThisSite)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await NegotiateAsync(_app, cookie, "http://evil.example", "/_blazor/negotiate?negotiateVersion=1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WebSocket_CookieFromForeignOrigin_IsRefused()
+    {
+        var cookie = Browsers.AuthCookie(await _app.Browser().SignInAsync("admin", AdminPassword));
+        async Task<string> TokenAsync() => (await (await NegotiateAsync(_app, cookie, Browsers.ThisSite)).JsonAsync()).GetProperty("connectionToken").GetString()!;
+        Task<System.Net.WebSockets.WebSocket> OpenAsync(string token, string origin)
+        {
+            var client = _app.Server.CreateWebSocketClient();
+            client.ConfigureRequest = r => (r.Headers["Cookie"], r.Headers["Origin"]) = (cookie, origin);
+            return client.ConnectAsync(new Uri($"ws://localhost{WebhookHubPath}?id={token}"), CancellationToken.None);
+        }
+
+        var token = await TokenAsync();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => OpenAsync(token, "http://evil.example"));
+        Assert.Contains("403", refused.Message);
+        using var accepted = await OpenAsync(await TokenAsync(), Browsers.ThisSite);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, accepted.State);
+    }
+
+    const string WebhookHubPath = InstantChat.Web.Hubs.WebhookHub.Path;
+
+    static Task<HttpResponseMessage> NegotiateAsync(AppFactory app, string cookie, string origin, string path = WebhookHubPath + "/negotiate?negotiateVersion=1")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add("Cookie", cookie);
+        request.Headers.Add("Origin", origin);
+        return app.CreateClient().SendAsync(request);
+    }
 
     [Fact]
     public async Task Connect_Anonymous_IsRejected()

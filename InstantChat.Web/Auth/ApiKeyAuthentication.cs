@@ -32,7 +32,7 @@ public sealed class ApiKeyAuthenticationHandler(
         // The configured key first (constant-time), then the issued keys (by hash).
         if (Secrets.FixedTimeEquals(presented, keys.Value.AdminApiKey)) return Success("admin-api-key", Roles.Admin);
         return directory.Find(presented) is { } key
-            ? Success($"key:{key.Name}", key.Role)
+            ? Success($"key:{key.Name}", key.Role, key.KeyId)
             : Task.FromResult(AuthenticateResult.Fail("invalid API key"));
     }
 
@@ -47,9 +47,11 @@ public sealed class ApiKeyAuthenticationHandler(
         return request.Path.StartsWithSegments("/hubs") && request.Query["access_token"].ToString() is { Length: > 0 } token ? token : null;
     }
 
-    Task<AuthenticateResult> Success(string name, string role)
+    Task<AuthenticateResult> Success(string name, string role, string? keyId = null)
     {
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
+        // The key's id lets a hub connection opened with it be closed when the key is revoked.
+        if (keyId is not null) identity.AddClaim(new Claim(SessionCheck.KeyIdClaim, keyId));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

@@ -21,6 +21,7 @@ public static class AuthenticationSetup
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSharedDataProtection();
+        services.AddSessionChecks();
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "API key or sign-in cookie", o => o.ForwardDefaultSelector = c =>
                 ApiKeyAuthenticationHandler.PresentedKey(c.Request) is not null
@@ -38,6 +39,8 @@ public static class AuthenticationSetup
                 o.AccessDeniedPath = "/forbidden";
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                // Every request: the user still has this session (security stamp) and it is under 12 h old.
+                o.Events.OnValidatePrincipal = SessionCheck.ValidateCookieAsync;
                 o.Events.OnRedirectToLogin = c => IsApi(c.Request) ? Problem(c.HttpContext, 401, "Authentication required") : Redirect(c);
                 o.Events.OnRedirectToAccessDenied = c => IsApi(c.Request) ? Problem(c.HttpContext, 403, "Forbidden") : Redirect(c);
             });
@@ -61,7 +64,7 @@ public static class AuthenticationSetup
                         _ => new TokenBucketRateLimiterOptions { TokenLimit = limits.ApiPerMinute, TokensPerPeriod = limits.ApiPerMinute, ReplenishmentPeriod = TimeSpan.FromMinutes(1) });
                 return RateLimitPartition.GetNoLimiter("pages");
             });
-            // Sign-in attempts per client address; the per-user lockout is in UserService.
+            // Sign-in attempts per client address; growing delays per address, username and device are in SignInThrottle.
             o.AddPolicy(LoginLimit, c => RateLimitPartition.GetFixedWindowLimiter(
                 c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));

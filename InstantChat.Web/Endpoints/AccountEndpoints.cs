@@ -1,14 +1,18 @@
+using System.Globalization;
 using System.Security.Claims;
 using InstantChat.Core.Security;
 using InstantChat.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using SignInResult = InstantChat.Core.Security.SignInResult;
 
 namespace InstantChat.Web.Endpoints;
 
-/// <summary>Cookie sign-in and sign-out for the dashboard (form posts from /login, antiforgery-checked).</summary>
+/// <summary>
+/// Cookie sign-in and sign-out for the dashboard (form posts from /login, antiforgery-checked).
+/// Unknown user, disabled user and wrong password cost one hash each and get the same answer;
+/// repeated failures are slowed down (<see cref="SignInThrottle"/>), never locked.
+/// </summary>
 public static partial class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
@@ -20,28 +24,38 @@ public static partial class AccountEndpoints
     }
 
     static async Task<IResult> LoginAsync([FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
-        HttpContext http, UserService users, ILogger<KeyAudit> audit, CancellationToken ct)
+        HttpContext http, UserService users, SignInThrottle throttle, DeviceCookies devices, SessionCheck sessions,
+        ILogger<KeyAudit> audit, CancellationToken ct)
     {
-        var target = returnUrl is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//") ? r : "/";
-        if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
-            return TypedResults.LocalRedirect($"/login?error=missing&returnUrl={Uri.EscapeDataString(target)}");
-        var (result, user) = await users.SignInAsync(username, password, ct);
+        var target = ReturnUrls.LocalOrRoot(returnUrl);
+        IResult BackToLogin(string error) => TypedResults.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(target)}");
+        if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password)) return BackToLogin("missing");
+        var name = User.NormalizeName(username);
         var ip = http.Connection.RemoteIpAddress?.ToString();
-        if (result != SignInResult.Success || user is null)
+        // Checked and counted before the password, and alike for every name, so it tells nothing about which exist.
+        var keys = devices.ThrottleKeys(http, name);
+        if (!throttle.TryStart(keys, out var wait))
         {
-            LogFailed(audit, username.Trim().ToLowerInvariant(), ip, result);
-            return TypedResults.LocalRedirect($"/login?error={(result == SignInResult.LockedOut ? "locked" : "invalid")}&returnUrl={Uri.EscapeDataString(target)}");
+            LogThrottled(audit, name, ip);
+            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return BackToLogin("wait");
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.UserId), new Claim(ClaimTypes.Name, user.Username), new Claim(ClaimTypes.Role, user.Role)],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        if (await users.SignInAsync(name, password, ct) is not { } user)
+        {
+            LogFailed(audit, name, ip);
+            return BackToLogin("invalid");
+        }
+        throttle.Succeeded(keys);
+        devices.Issue(http, user.Username);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.PrincipalFor(user));
         LogSignedIn(audit, user.Username, ip);
         return TypedResults.LocalRedirect(target);
     }
 
-    static async Task<IResult> LogoutAsync(HttpContext http)
+    /// <summary>Ends this user's sessions everywhere (a new security stamp), so a copied cookie stops working too.</summary>
+    static async Task<IResult> LogoutAsync(HttpContext http, UserService users, CancellationToken ct)
     {
+        if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) await users.SignOutEverywhereAsync(userId, ct);
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect("/login");
     }
@@ -49,6 +63,9 @@ public static partial class AccountEndpoints
     [LoggerMessage(LogLevel.Information, "Audit: {User} signed in from {Ip}")]
     static partial void LogSignedIn(ILogger logger, string user, string? ip);
 
-    [LoggerMessage(LogLevel.Warning, "Audit: failed sign-in for {User} from {Ip}: {Result}")]
-    static partial void LogFailed(ILogger logger, string user, string? ip, SignInResult result);
+    [LoggerMessage(LogLevel.Warning, "Audit: failed sign-in for {User} from {Ip}")]
+    static partial void LogFailed(ILogger logger, string user, string? ip);
+
+    [LoggerMessage(LogLevel.Warning, "Audit: sign-in for {User} from {Ip} refused: too many attempts, throttled")]
+    static partial void LogThrottled(ILogger logger, string user, string? ip);
 }

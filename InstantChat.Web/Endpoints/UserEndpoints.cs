@@ -59,9 +59,9 @@ public static class UserEndpoints
 }
 
 /// <summary>A user as the API shows it: never the password hash.</summary>
-public sealed record UserDto(string UserId, string Username, string Role, bool Disabled, bool LockedOut, DateTimeOffset CreatedAt)
+public sealed record UserDto(string UserId, string Username, string Role, bool Disabled, DateTimeOffset CreatedAt)
 {
-    public static UserDto From(User u) => new(u.UserId, u.Username, u.Role, u.Disabled, u.LockedUntil > DateTimeOffset.UtcNow, u.CreatedAt);
+    public static UserDto From(User u) => new(u.UserId, u.Username, u.Role, u.Disabled, u.CreatedAt);
 }
 
 public sealed record UserListDto(IReadOnlyList<UserDto> Items);

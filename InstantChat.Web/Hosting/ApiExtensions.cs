@@ -50,7 +50,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         // Meta's deliveries carry no credentials (the endpoint checks their signature): the hottest
         // path skips building an authentication handler per request.
-        app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthentication());
+        app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthentication().UseSameOriginForCookies());
         app.UseRateLimiter();
         app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthorization());
         // The two are added in branches, which WebApplication cannot see: without these marks it would

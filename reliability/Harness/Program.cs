@@ -5,7 +5,7 @@ using Reliability;
 using Reliability.Common;
 
 const string Usage = """
-    usage: Harness <crash|outage|badinput|soak|attacks> --web <published InstantChat.Web folder> [options]
+    usage: Harness <crash|outage|badinput|soak|attacks|signin> --web <published InstantChat.Web folder> [options]
       common:   --work DIR (scratch folder, default the temp folder)
       crash:    --seconds 60 --kills 3 --senders 16 --rate 400 (deliveries/s) --drain-seconds 120 --seed N
       outage:   --store sqlite|mongo|both --senders 12 --rate 250 --before 8 --outage 10 --after 10
@@ -15,6 +15,7 @@ const string Usage = """
                 --senders 32 --sample-seconds 5 --max-slope-mb-per-min 1.0
       attacks:  --parts forgery,slowbody,search --forgeries 2000 --seed N --slow-connections 300 --slow-send-mib 15
                 --search-events 70000 --search-seconds 15
+      signin:   --samples 30 (timed sign-ins of each kind) --attack-attempts 50
     """;
 
 if (args.Length == 0 || args.Any(a => a is "-h" or "--help" or "help"))
@@ -34,6 +35,7 @@ try
         "badinput" => await BadInput.RunAsync(options),
         "soak" => await Soak.RunAsync(options),
         "attacks" => await Attacks.RunAsync(options),
+        "signin" => await SignIn.RunAsync(options),
         _ => Fail($"unknown subcommand '{args[0]}'\n{Usage}"),
     };
 }

@@ -31,6 +31,9 @@ public sealed class MongoUserStore(MongoDatabase db) : IUserStore
     public Task<bool> UpdateAsync(User user, CancellationToken ct) => MongoEventStore.Guard(async () =>
         (await db.Users.ReplaceOneAsync(F.Eq("_id", user.UserId), ToDocument(user), cancellationToken: ct)).MatchedCount == 1);
 
+    public Task<bool> UpdateStampAsync(string userId, string securityStamp, CancellationToken ct) => MongoEventStore.Guard(async () =>
+        (await db.Users.UpdateOneAsync(F.Eq("_id", userId), Builders<BsonDocument>.Update.Set("securityStamp", securityStamp), cancellationToken: ct)).MatchedCount == 1);
+
     public Task<bool> DeleteAsync(string userId, CancellationToken ct) => MongoEventStore.Guard(async () =>
         (await db.Users.DeleteOneAsync(F.Eq("_id", userId), ct)).DeletedCount == 1);
 
@@ -40,10 +43,13 @@ public sealed class MongoUserStore(MongoDatabase db) : IUserStore
     static BsonDocument ToDocument(User u) => new()
     {
         { "_id", u.UserId }, { "username", u.Username }, { "role", u.Role }, { "passwordHash", u.PasswordHash }, { "disabled", u.Disabled },
-        { "failedLogins", u.FailedLogins }, { "lockedUntil", MongoEventDocuments.Ms(u.LockedUntil) }, { "createdAt", u.CreatedAt.ToUnixTimeMilliseconds() },
+        { "securityStamp", u.SecurityStamp }, { "createdAt", u.CreatedAt.ToUnixTimeMilliseconds() },
     };
 
+    // Documents written before security stamps have none (and may still carry the old lockout's
+    // failedLogins/lockedUntil, ignored here and dropped by the next replace): an empty stamp, which
+    // no cookie issued before stamps carries, so those cookies end; sign-ins from then on work.
     static User FromDocument(BsonDocument d) => new(
         d["_id"].AsString, d["username"].AsString, d["role"].AsString, d["passwordHash"].AsString, d["disabled"].AsBoolean,
-        d["failedLogins"].ToInt32(), MongoEventDocuments.Time(d, "lockedUntil"), DateTimeOffset.FromUnixTimeMilliseconds(d["createdAt"].ToInt64()));
+        d.TryGetValue("securityStamp", out var stamp) && stamp.IsString ? stamp.AsString : "", DateTimeOffset.FromUnixTimeMilliseconds(d["createdAt"].ToInt64()));
 }

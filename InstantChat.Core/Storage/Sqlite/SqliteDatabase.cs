@@ -42,14 +42,9 @@ public sealed class SqliteDatabase
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;
         command.ExecuteNonQuery();
-        AddMissingColumns(connection);
-        if (hadEvents && !hadIndex)
-        {
-            // A store from before the search index: index what it holds, once.
-            using var rebuild = connection.CreateCommand();
-            rebuild.CommandText = "INSERT INTO events_fts(events_fts) VALUES ('rebuild')";
-            rebuild.ExecuteNonQuery();
-        }
+        Migrate(connection);
+        // A store from before the search index: index what it holds, once.
+        if (hadEvents && !hadIndex) Execute(connection, "INSERT INTO events_fts(events_fts) VALUES ('rebuild')");
     }
 
     static bool TableExists(SqliteConnection connection, string name)
@@ -60,16 +55,30 @@ public sealed class SqliteDatabase
         return (long)check.ExecuteScalar()! > 0;
     }
 
-    static void AddMissingColumns(SqliteConnection connection)
+    /// <summary>
+    /// A file from an earlier version: CREATE TABLE IF NOT EXISTS left its tables as they were. Each
+    /// step checks before it changes, so this runs at every start and finishes an interrupted one.
+    /// </summary>
+    static void Migrate(SqliteConnection connection)
     {
         foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
-        {
-            using var check = connection.CreateCommand();
-            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
-            if ((long)check.ExecuteScalar()! > 0) continue;
-            using var alter = connection.CreateCommand();
-            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
-            alter.ExecuteNonQuery();
-        }
+            if (!HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        foreach (var (table, column) in SqliteSchema.DroppedColumns)
+            if (HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} DROP COLUMN {column}");
+        Execute(connection, SqliteSchema.Backfill);
+    }
+
+    static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        return (long)check.ExecuteScalar()! > 0;
+    }
+
+    static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }

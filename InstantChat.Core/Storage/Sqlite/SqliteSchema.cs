@@ -7,7 +7,17 @@ static class SqliteSchema
     [
         ("deliveries", "same_as", "TEXT"),
         ("deliveries", "replays", "INTEGER NOT NULL DEFAULT 0"),
+        ("users", "security_stamp", "TEXT NOT NULL DEFAULT ''"),
     ];
+
+    /// <summary>Columns no longer used: the hard account lock, replaced by in-memory sign-in throttling.</summary>
+    public static readonly (string Table, string Column)[] DroppedColumns = [("users", "failed_logins"), ("users", "locked_until")];
+
+    /// <summary>
+    /// Values for added columns, after the migration: every user gets a random security stamp, so
+    /// the cookies issued before stamps existed (they carry none) end.
+    /// </summary>
+    public const string Backfill = "UPDATE users SET security_stamp = lower(hex(randomblob(16))) WHERE security_stamp = '';";
 
     // Every list index ends in event_id: ids are ULIDs, so "newest first" is an index walk.
     public const string Ddl = """
@@ -155,8 +165,7 @@ static class SqliteSchema
             role          TEXT NOT NULL,
             password_hash TEXT NOT NULL,
             disabled      INTEGER NOT NULL,
-            failed_logins INTEGER NOT NULL,
-            locked_until  INTEGER,
+            security_stamp TEXT NOT NULL DEFAULT '',
             created_at    INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS api_keys (

@@ -5,7 +5,7 @@ namespace InstantChat.Core.Storage.Sqlite;
 
 public sealed class SqliteUserStore(SqliteDatabase database, SqliteWriter writer) : IUserStore
 {
-    const string Columns = "user_id, username, role, password_hash, disabled, failed_logins, locked_until, created_at";
+    const string Columns = "user_id, username, role, password_hash, disabled, security_stamp, created_at";
 
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken ct) => await QueryAsync($"SELECT {Columns} FROM users ORDER BY username", null, ct);
 
@@ -17,7 +17,7 @@ public sealed class SqliteUserStore(SqliteDatabase database, SqliteWriter writer
 
     public Task<bool> CreateAsync(User user, CancellationToken ct) => writer.ExecuteAsync(ctx =>
     {
-        var command = ctx.Command($"INSERT INTO users ({Columns}) VALUES ($id, $name, $role, $hash, $disabled, $failed, $locked, $created) ON CONFLICT DO NOTHING");
+        var command = ctx.Command($"INSERT INTO users ({Columns}) VALUES ($id, $name, $role, $hash, $disabled, $stamp, $created) ON CONFLICT DO NOTHING");
         Bind(command, user);
         return command.ExecuteNonQuery() == 1;
     }, ct);
@@ -26,9 +26,17 @@ public sealed class SqliteUserStore(SqliteDatabase database, SqliteWriter writer
     {
         var command = ctx.Command("""
             UPDATE users SET username = $name, role = $role, password_hash = $hash, disabled = $disabled,
-                failed_logins = $failed, locked_until = $locked WHERE user_id = $id
+                security_stamp = $stamp WHERE user_id = $id
             """);
         Bind(command, user);
+        return command.ExecuteNonQuery() == 1;
+    }, ct);
+
+    public Task<bool> UpdateStampAsync(string userId, string securityStamp, CancellationToken ct) => writer.ExecuteAsync(ctx =>
+    {
+        var command = ctx.Command("UPDATE users SET security_stamp = $stamp WHERE user_id = $id");
+        command.Parameters.AddWithValue("$id", userId);
+        command.Parameters.AddWithValue("$stamp", securityStamp);
         return command.ExecuteNonQuery() == 1;
     }, ct);
 
@@ -47,8 +55,7 @@ public sealed class SqliteUserStore(SqliteDatabase database, SqliteWriter writer
         p.AddWithValue("$role", u.Role);
         p.AddWithValue("$hash", u.PasswordHash);
         p.AddWithValue("$disabled", u.Disabled ? 1 : 0);
-        p.AddWithValue("$failed", u.FailedLogins);
-        p.AddWithValue("$locked", u.LockedUntil is { } l ? l.ToUnixTimeMilliseconds() : DBNull.Value);
+        p.AddWithValue("$stamp", u.SecurityStamp);
         p.AddWithValue("$created", u.CreatedAt.ToUnixTimeMilliseconds());
     }
 
@@ -61,8 +68,8 @@ public sealed class SqliteUserStore(SqliteDatabase database, SqliteWriter writer
         var list = new List<User>();
         await using var r = await command.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new User(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) == 1, r.GetInt32(5),
-                r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7))));
+            list.Add(new User(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) == 1, r.GetString(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6))));
         return list;
     }
 }

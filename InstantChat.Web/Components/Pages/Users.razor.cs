@@ -14,7 +14,6 @@ public sealed partial class Users
     [Inject] UserAdmin Admin { get; set; } = default!;
     [Inject] IDialogService Dialogs { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
-    [Inject] TimeProvider Clock { get; set; } = default!;
     [CascadingParameter] Task<AuthenticationState> Auth { get; set; } = default!;
 
     IReadOnlyList<User> _items = [];
