@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace InstantChat.Core.Signatures;
@@ -21,10 +22,13 @@ public static class EnvelopeAccounts
 
     const int MaxDepth = 64;
 
-    public static Reading Read(ReadOnlySpan<byte> body)
+    public static Reading Read(ReadOnlyMemory<byte> body) => Read(new ReadOnlySequence<byte>(body));
+
+    /// <summary>Reads the body where it lies (the chunks it arrived in): no copy of bytes not yet known to be signed.</summary>
+    public static Reading Read(ReadOnlySequence<byte> body)
     {
-        if (body.StartsWith("\uFEFF"u8)) body = body[3..];
-        if (body.IsEmpty || !System.Text.Unicode.Utf8.IsValid(body)) return Reading.None;
+        if (body.Length >= 3 && StartsWithBom(body)) body = body.Slice(3);
+        if (body.IsEmpty || !IsValidUtf8(body)) return Reading.None;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
@@ -91,6 +95,40 @@ public static class EnvelopeAccounts
             accounts.Add(id ?? "");
         }
         return ambiguity;
+    }
+
+    static bool StartsWithBom(in ReadOnlySequence<byte> body)
+    {
+        Span<byte> first = stackalloc byte[3];
+        body.Slice(0, 3).CopyTo(first);
+        return first.SequenceEqual("\uFEFF"u8);
+    }
+
+    static bool IsValidUtf8(in ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment) return System.Text.Unicode.Utf8.IsValid(body.FirstSpan);
+        // A character may straddle two chunks: a decoder carries its first bytes over.
+        var decoder = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        Span<char> scratch = stackalloc char[1024];
+        try
+        {
+            foreach (var memory in body)
+            {
+                var bytes = memory.Span;
+                while (!bytes.IsEmpty)
+                {
+                    decoder.Convert(bytes, scratch, flush: false, out var used, out _, out _);
+                    bytes = bytes[used..];
+                }
+            }
+            // Flushing with nothing left says whether the last character was complete.
+            decoder.Convert(ReadOnlySpan<byte>.Empty, scratch, flush: true, out _, out _, out _);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
     }
 
     // Not `ambiguity ??= Read…()`: that would skip the read (and leave the reader behind) once an ambiguity is known.

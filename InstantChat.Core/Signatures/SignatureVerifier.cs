@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Webhooks;
@@ -62,9 +63,10 @@ public sealed class SignatureVerifier
         return TryParseHeader(header, digest) ? SignatureCheck.Valid : SignatureCheck.Malformed;
     }
 
-    public SignatureCheck Verify(ReadOnlySpan<byte> body, string? header) => VerifyDelivery(body, header).Check;
+    public SignatureCheck Verify(ReadOnlyMemory<byte> body, string? header) => VerifyDelivery(new ReadOnlySequence<byte>(body), header).Check;
 
-    public SignatureResult VerifyDelivery(ReadOnlySpan<byte> body, string? header)
+    /// <summary>Verifies the body where it lies (the chunks it arrived in), so nothing unsigned is ever copied.</summary>
+    public SignatureResult VerifyDelivery(in ReadOnlySequence<byte> body, string? header)
     {
         var headerCheck = CheckHeader(header);
         if (headerCheck != SignatureCheck.Valid) return new(headerCheck);
@@ -75,7 +77,7 @@ public sealed class SignatureVerifier
         var match = false;
         foreach (var secret in _secrets)
         {
-            HMACSHA256.HashData(secret, body, actual);
+            Hmac(secret, body, actual);
             // No early exit: every secret is tried so timing does not tell which one matched.
             match |= CryptographicOperations.FixedTimeEquals(actual, expected);
         }
@@ -89,7 +91,7 @@ public sealed class SignatureVerifier
     /// subscription has that same secret. A body with no envelope to read names no account, so any
     /// subscription secret may sign it; it is kept as a failed event rather than refused.
     /// </summary>
-    SignatureResult VerifySubscriptionSecret(ReadOnlySpan<byte> body, ReadOnlySpan<byte> expected)
+    SignatureResult VerifySubscriptionSecret(in ReadOnlySequence<byte> body, ReadOnlySpan<byte> expected)
     {
         var reading = EnvelopeAccounts.Read(body);
         // An ambiguous body says nothing reliable about its accounts: every secret is a candidate,
@@ -101,7 +103,7 @@ public sealed class SignatureVerifier
         IReadOnlySet<string>? signer = null;
         foreach (var (secret, owners) in candidates)
         {
-            HMACSHA256.HashData(secret, body, actual);
+            Hmac(secret, body, actual);
             if (CryptographicOperations.FixedTimeEquals(actual, expected)) signer = owners;
         }
         if (signer is null) return new(SignatureCheck.Mismatch);
@@ -109,6 +111,18 @@ public sealed class SignatureVerifier
         return reading.Accounts.All(signer.Contains)
             ? new(SignatureCheck.Valid, signer)
             : new(SignatureCheck.ForeignAccount, Detail: "an entry belongs to an account outside the signing subscription's");
+    }
+
+    static void Hmac(byte[] secret, in ReadOnlySequence<byte> body, Span<byte> output)
+    {
+        if (body.IsSingleSegment)
+        {
+            HMACSHA256.HashData(secret, body.FirstSpan, output);
+            return;
+        }
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
+        foreach (var segment in body) hmac.AppendData(segment.Span);
+        hmac.GetHashAndReset(output);
     }
 
     /// <summary>Exactly <c>sha256=</c> followed by 64 hex digits of either case; nothing else.</summary>

@@ -1,40 +1,39 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace InstantChat.Core.Webhooks;
 
 /// <summary>
-/// Bounds the memory that webhook bodies being read hold at once (WEBHOOK_MAX_INFLIGHT_BYTES): a
-/// body reserves its buffer before it grows, and buffers come from a pool of this budget's own, so
-/// a body pushed out leaves a buffer for the next one rather than garbage. When the budget is full,
-/// bodies older than the one that needs room give way, oldest first (a body Meta sends arrives
-/// within a second; one still trickling in after others came and went is the likely attack); a
-/// body that nothing older can make room for is refused. After a burst the memory goes back to the OS.
+/// Bounds the memory that webhook bodies being read hold at once (WEBHOOK_MAX_INFLIGHT_BYTES).
+/// Bodies are read into fixed-size chunks of this budget's own: a chunk is taken as bytes arrive
+/// (never for a declared length) and given back when the body is done, so memory never exceeds the
+/// budget and a body that is cut off leaves chunks for the next one rather than garbage. When all
+/// chunks are taken, bodies older than the one that needs a chunk give way, oldest first (a body
+/// Meta sends arrives within a second; one still trickling in after others came and went is the
+/// likely attack); a body that nothing older can make room for is refused. Once a burst is over,
+/// the idle chunks are dropped and the heap handed back to the OS.
 /// </summary>
-public sealed partial class InflightBudget : IDisposable
+public sealed partial class InflightBudget
 {
-    const long ReturnAfter = 64L * 1024 * 1024;
-    const int PooledUpTo = 16 * 1024 * 1024, SmallBuffer = 16 * 1024;
-    readonly long _limit;
+    public const int ChunkSize = 16 * 1024;
+    const int ReturnAfterChunks = (int)(64L * 1024 * 1024 / ChunkSize);
+    readonly int _maxChunks;
     readonly ILogger<InflightBudget> _logger;
     readonly Lock _gate = new();
     readonly LinkedList<Holder> _holders = new();
-    long _used, _peak;
-    int _returning;
-    // Two idle buffers per size at most: a burst's worth is dropped when it ends (see ReturnMemoryAsync).
-    volatile ArrayPool<byte> _pool = NewPool();
+    readonly ConcurrentStack<byte[]> _idle = new();
+    int _used, _peak, _returning, _allocated;
 
     public InflightBudget(IOptions<WebhookOptions> options, ILogger<InflightBudget> logger, WebhookMetrics? metrics = null)
     {
-        _limit = options.Value.MaxInflightBytes;
+        _maxChunks = (int)Math.Min(int.MaxValue, options.Value.MaxInflightBytes / ChunkSize);
         _logger = logger;
         metrics?.ObserveInflight(() => Used);
     }
 
-    static ArrayPool<byte> NewPool() => ArrayPool<byte>.Create(PooledUpTo, maxArraysPerBucket: 2);
-
-    public long Used => Interlocked.Read(ref _used);
+    /// <summary>Bytes of the chunks bodies hold now.</summary>
+    public long Used => (long)Volatile.Read(ref _used) * ChunkSize;
 
     /// <summary>Starts a body's account; <paramref name="evict"/> is called (once, outside any lock) to make it give way.</summary>
     public Holder Open(Action evict)
@@ -44,32 +43,56 @@ public sealed partial class InflightBudget : IDisposable
         return holder;
     }
 
-    bool TryReserve(Holder holder, long bytes)
+    async ValueTask<byte[]?> TakeAsync(Holder holder, CancellationToken cancellationToken)
+    {
+        if (!Reserve(holder)) return null;
+        // Chunks are never more than the budget: when every chunk exists, the one a body that gave
+        // way is about to hand back (its read fails at once) is waited for, briefly.
+        var deadline = Environment.TickCount64 + 2_000;
+        while (true)
+        {
+            if (_idle.TryPop(out var chunk)) return chunk;
+            if (Interlocked.Increment(ref _allocated) <= _maxChunks) return GC.AllocateUninitializedArray<byte>(ChunkSize);
+            Interlocked.Decrement(ref _allocated);
+            if (Environment.TickCount64 > deadline)
+            {
+                lock (_gate)
+                {
+                    _used -= Math.Min(1, holder.Chunks);
+                    holder.Chunks = Math.Max(0, holder.Chunks - 1);
+                }
+                return null;
+            }
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    bool Reserve(Holder holder)
     {
         List<Holder>? evicted = null;
         bool fits;
         lock (_gate)
         {
             if (holder.Node is null) return false;
-            // Only bodies older than this one give way: an old body that wants to grow never pushes out a newer one.
-            for (var oldest = _holders.First; _used + bytes > _limit && oldest is not null && oldest.Value != holder;)
+            // Only bodies older than this one give way: an old body that grows never pushes out a newer one.
+            for (var oldest = _holders.First; _used >= _maxChunks && oldest is not null && oldest.Value != holder;)
             {
                 var next = oldest.Next;
-                if (oldest.Value.Bytes > 0)
+                if (oldest.Value.Chunks > 0)
                 {
-                    _used -= oldest.Value.Bytes;
-                    oldest.Value.Bytes = 0;
+                    _used -= oldest.Value.Chunks;
+                    oldest.Value.Chunks = 0;
                     oldest.Value.Node = null;
                     _holders.Remove(oldest);
                     (evicted ??= []).Add(oldest.Value);
                 }
                 oldest = next;
             }
-            fits = _used + bytes <= _limit;
+            fits = _used < _maxChunks;
             if (fits)
             {
-                _used += bytes;
-                holder.Bytes += bytes;
+                _used++;
+                holder.Chunks++;
                 _peak = Math.Max(_peak, _used);
             }
         }
@@ -77,44 +100,35 @@ public sealed partial class InflightBudget : IDisposable
         return fits;
     }
 
-    void Release(Holder holder, long bytes)
+    void Give(Holder holder, List<byte[]> chunks)
     {
         bool returnMemory;
         lock (_gate)
         {
-            var freed = Math.Min(bytes, holder.Bytes);
-            holder.Bytes -= freed;
-            _used -= freed;
-            returnMemory = _used == 0 && _peak >= ReturnAfter;
+            // An evicted holder's count was already taken off; its chunks still come back for reuse.
+            _used -= holder.Chunks;
+            holder.Chunks = 0;
+            if (holder.Node is { } node) _holders.Remove(node);
+            holder.Node = null;
+            returnMemory = _used == 0 && _peak >= ReturnAfterChunks;
             if (returnMemory) _peak = 0;
         }
+        foreach (var chunk in chunks) _idle.Push(chunk);
         if (returnMemory && Interlocked.Exchange(ref _returning, 1) == 0) _ = ReturnMemoryAsync();
     }
 
-    void Close(Holder holder)
-    {
-        lock (_gate)
-        {
-            _used -= holder.Bytes;
-            holder.Bytes = 0;
-            if (holder.Node is { } node) _holders.Remove(node);
-            holder.Node = null;
-        }
-        Release(holder, 0);
-    }
-
     /// <summary>
-    /// Once no body has been in flight for a moment after a burst, the pool's idle buffers are
-    /// dropped and a compacting collection hands the freed heap back, so RSS returns to its level before.
+    /// Once no body has been in flight for a moment after a burst, the idle chunks are dropped and a
+    /// compacting collection hands the freed heap back, so RSS returns to its level before the burst.
     /// </summary>
     async Task ReturnMemoryAsync()
     {
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            if (Used > ReturnAfter / 4) return;
+            if (Volatile.Read(ref _used) > ReturnAfterChunks / 4) return;
             var before = Environment.WorkingSet;
-            _pool = NewPool();
+            while (_idle.TryPop(out _)) Interlocked.Decrement(ref _allocated);
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             LogReturned(_logger, before / 1_048_576, Environment.WorkingSet / 1_048_576);
         }
@@ -127,50 +141,36 @@ public sealed partial class InflightBudget : IDisposable
     [LoggerMessage(LogLevel.Information, "Webhook bodies in flight went back to zero after a burst: working set {Before} MiB → {After} MiB")]
     static partial void LogReturned(ILogger logger, long before, long after);
 
-    public void Dispose() => _pool = NewPool();
-
-    /// <summary>One body's share of the budget, and the buffers it holds.</summary>
+    /// <summary>One body's chunks.</summary>
     public sealed class Holder(InflightBudget budget, Action evict) : IDisposable
     {
+        readonly List<byte[]> _chunks = [];
         int _evicted;
         internal LinkedListNode<Holder>? Node { get; set; }
-        internal long Bytes { get; set; }
+        internal int Chunks { get; set; }
 
         public bool Evicted => Volatile.Read(ref _evicted) == 1;
 
-        /// <summary>False when the budget is full and nothing older could give way.</summary>
-        public bool TryReserve(long bytes) => budget.TryReserve(this, bytes);
+        /// <summary>The chunks taken so far, in order.</summary>
+        public IReadOnlyList<byte[]> Taken => _chunks;
 
-        public void Release(long bytes) => budget.Release(this, bytes);
-
-        /// <summary>
-        /// A buffer of at least <paramref name="size"/> bytes, its whole length reserved; null when
-        /// the budget says no. Small sizes and powers of two come from the pool (which rounds up to a
-        /// power of two); any other size is allocated exactly, so a last step to a body's declared
-        /// length never reserves up to twice what it needs.
-        /// </summary>
-        public byte[]? Rent(int size)
+        /// <summary>One more chunk; null when the budget is spent and nothing older could give way.</summary>
+        public async ValueTask<byte[]?> TakeChunkAsync(CancellationToken cancellationToken = default)
         {
-            var pooled = IsPooled(size);
-            var length = pooled ? (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size)) : size;
-            if (!TryReserve(length)) return null;
-            return pooled ? budget._pool.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+            if (await budget.TakeAsync(this, cancellationToken) is not { } chunk) return null;
+            _chunks.Add(chunk);
+            return chunk;
         }
-
-        public void Return(byte[] buffer)
-        {
-            if (buffer.Length == 0) return;
-            if (IsPooled(buffer.Length)) budget._pool.Return(buffer);
-            Release(buffer.Length);
-        }
-
-        static bool IsPooled(int size) => size <= SmallBuffer || (size <= PooledUpTo && System.Numerics.BitOperations.IsPow2(size));
 
         internal void Evict()
         {
             if (Interlocked.Exchange(ref _evicted, 1) == 0) evict();
         }
 
-        public void Dispose() => budget.Close(this);
+        public void Dispose()
+        {
+            budget.Give(this, _chunks);
+            _chunks.Clear();
+        }
     }
 }

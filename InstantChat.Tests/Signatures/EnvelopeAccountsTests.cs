@@ -52,7 +52,30 @@ public sealed class EnvelopeAccountsTests
 
     [Fact]
     public void Read_ByteOrderMark_ReadAsWithout() =>
-        Assert.Equal(["1"], EnvelopeAccounts.Read([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"entry":[{"id":"1"}]}""")]).Accounts);
+        Assert.Equal(["1"], EnvelopeAccounts.Read(new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("""{"entry":[{"id":"1"}]}""")).ToArray()).Accounts);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Read_BodyInChunks_ReadsAsWhole(int chunk)
+    {
+        var body = Encoding.UTF8.GetBytes("\uFEFF" + """{"entry":[{"id":"1","messaging":[{"message":{"text":"héllo 👋 مرحبا"}}]},{"id":"2"}]}""");
+
+        var reading = EnvelopeAccounts.Read(TestSupport.Chunked.Split(body, chunk));
+
+        Assert.Equal(["1", "2"], reading.Accounts);
+        Assert.Null(reading.Ambiguity);
+    }
+
+    [Fact]
+    public void Read_InvalidUtf8AcrossChunks_NamesNoAccount()
+    {
+        // A four-byte emoji cut short, its first bytes at the end of one chunk.
+        var body = Encoding.UTF8.GetBytes("{\"entry\":[{\"id\":\"1\",\"t\":\"").Concat(new byte[] { 0xF0, 0x9F, 0x91 }).Concat(Encoding.UTF8.GetBytes("\"}]}")).ToArray();
+
+        Assert.Empty(EnvelopeAccounts.Read(TestSupport.Chunked.Split(body, 26)).Accounts);
+    }
 
     [Fact]
     public void Read_EscapedId_Unescaped() => Assert.Equal(["17"], Read("""{"entry":[{"id":"\u0031\u0037"}]}""").Accounts);

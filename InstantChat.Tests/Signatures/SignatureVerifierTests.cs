@@ -29,6 +29,15 @@ public sealed class SignatureVerifierTests
         Assert.Equal(SignatureCheck.Valid, Verifier(instagram: null, meta: Signing.OtherSecret).Verify(Body, Signing.Header(Body, Signing.OtherSecret)));
 
     [Fact]
+    public void VerifyDelivery_BodyInChunks_SameVerdictAsWhole()
+    {
+        var body = Encoding.UTF8.GetBytes(new string('x', 50_000));
+
+        Assert.Equal(SignatureCheck.Valid, Verifier().VerifyDelivery(TestSupport.Chunked.Split(body, 16_384), Signing.Header(body)).Check);
+        Assert.Equal(SignatureCheck.Mismatch, Verifier().VerifyDelivery(TestSupport.Chunked.Split(body, 16_384), Signing.Header(body, "other")).Check);
+    }
+
+    [Fact]
     public void Verify_WrongSecret_Rejects() =>
         Assert.Equal(SignatureCheck.Mismatch, Verifier().Verify(Body, Signing.Header(Body, "another-secret")));
 

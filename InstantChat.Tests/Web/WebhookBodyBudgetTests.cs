@@ -82,16 +82,19 @@ public sealed class WebhookBodyBudgetTests : IDisposable
     [Fact]
     public async Task Post_OldBodyCannotGrowPastNewerOnes_Gets503WithRetryAfter()
     {
-        const long Eight = 8L * 1024 * 1024;
-        var (older, olderStream) = await StartSlowBodyAsync(declared: MaxBody, send: 5 * 1024 * 1024);
-        await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used == Eight);
-        var (newer, _) = await StartSlowBodyAsync(declared: MaxBody, send: 5 * 1024 * 1024);
-        await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used == 2 * Eight);
+        const int MiB = 1024 * 1024;
+        var (older, olderStream) = await StartSlowBodyAsync(declared: MaxBody, send: 8 * MiB);
+        await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used >= 8 * MiB);
+        var (newer, _) = await StartSlowBodyAsync(declared: MaxBody, send: 8 * MiB);
+        await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used >= 16 * MiB);
+        var (newest, _) = await StartSlowBodyAsync(declared: MaxBody, send: 3 * MiB + MiB / 2);
+        await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used >= 19 * MiB + MiB / 2);
         using (older)
         using (newer)
+        using (newest)
         {
-            // 8 + 8 MiB held of 20: the older one growing to 10 MiB may not push out the newer one.
-            await SendAsync(olderStream, 4 * 1024 * 1024);
+            // 8 + 8 + 3.5 MiB held of 20: the oldest may not push out newer ones to grow.
+            await SendAsync(olderStream, MiB);
 
             var answer = await AnswerAsync(olderStream, TimeSpan.FromSeconds(10));
             Assert.StartsWith("HTTP/1.1 503", answer);
@@ -107,7 +110,7 @@ public sealed class WebhookBodyBudgetTests : IDisposable
         {
             await Eventually.WaitAsync(() => Task.FromResult(InFlight.Used), used => used > 0);
 
-            Assert.InRange(InFlight.Used, 1, 64 * 1024);
+            Assert.Equal(InflightBudget.ChunkSize, InFlight.Used);
         }
     }
 

@@ -6,93 +6,92 @@ namespace InstantChat.Tests.Webhooks;
 
 public sealed class InflightBudgetTests
 {
-    const long Limit = 11L * 1024 * 1024;
-    static InflightBudget Budget() => new(Options.Create(new WebhookOptions { MaxInflightBytes = Limit }), NullLogger<InflightBudget>.Instance);
+    const int Chunks = 10;
+    static InflightBudget Budget() =>
+        new(Options.Create(new WebhookOptions { MaxInflightBytes = Chunks * InflightBudget.ChunkSize }), NullLogger<InflightBudget>.Instance);
+
+    static void Take(InflightBudget.Holder holder, int chunks)
+    {
+        for (var i = 0; i < chunks; i++) Assert.NotNull(TakeOne(holder));
+    }
+
+    static byte[]? TakeOne(InflightBudget.Holder holder) => holder.TakeChunkAsync().AsTask().GetAwaiter().GetResult();
 
     [Fact]
-    public void TryReserve_WithinTheLimit_Counts()
+    public void TakeChunk_WithinTheBudget_CountsEveryChunk()
     {
         var budget = Budget();
         using var a = budget.Open(() => { });
 
-        Assert.True(a.TryReserve(Limit));
-        Assert.Equal(Limit, budget.Used);
+        Take(a, Chunks);
+
+        Assert.Equal(Chunks * InflightBudget.ChunkSize, budget.Used);
+        Assert.All(a.Taken, c => Assert.Equal(InflightBudget.ChunkSize, c.Length));
     }
 
     [Fact]
-    public void TryReserve_OverTheLimit_OldestHolderGivesWay()
+    public void TakeChunk_BudgetSpent_OldestHolderGivesWay()
     {
         var budget = Budget();
         var evicted = new List<string>();
-        using var oldest = budget.Open(() => evicted.Add("oldest"));
+        InflightBudget.Holder? oldest = null;
+        // As in the host: the evicted body's connection is cut, its read fails, it hands its chunks back.
+        oldest = budget.Open(() => { evicted.Add("oldest"); oldest!.Dispose(); });
         using var newer = budget.Open(() => evicted.Add("newer"));
         using var newcomer = budget.Open(() => evicted.Add("newcomer"));
-        Assert.True(oldest.TryReserve(5 * 1024 * 1024));
-        Assert.True(newer.TryReserve(5 * 1024 * 1024));
+        Take(oldest, 5);
+        Take(newer, 5);
 
-        Assert.True(newcomer.TryReserve(4 * 1024 * 1024));
+        Take(newcomer, 1);
 
         Assert.Equal(["oldest"], evicted);
-        Assert.Equal(9L * 1024 * 1024, budget.Used);
-        Assert.False(oldest.TryReserve(1)); // gone for good: its read is cancelled
+        Assert.Equal(6 * InflightBudget.ChunkSize, budget.Used);
+        Assert.Null(TakeOne(oldest)); // gone for good
     }
 
     [Fact]
-    public void TryReserve_OldBodyGrowing_NeverPushesOutANewerOne()
+    public void TakeChunk_BudgetSpent_NeverAllocatesMoreChunksThanItHolds()
+    {
+        var budget = Budget();
+        var a = budget.Open(() => { });
+        Take(a, Chunks);
+        var all = a.Taken.ToHashSet();
+        a.Dispose();
+
+        using var b = budget.Open(() => { });
+        Take(b, Chunks);
+
+        Assert.True(all.SetEquals(b.Taken)); // the same ten chunks, reused
+    }
+
+    [Fact]
+    public void TakeChunk_OldBodyGrowing_NeverPushesOutANewerOne()
     {
         var budget = Budget();
         var evicted = new List<string>();
         using var older = budget.Open(() => evicted.Add("older"));
         using var newer = budget.Open(() => evicted.Add("newer"));
-        Assert.True(older.TryReserve(5 * 1024 * 1024));
-        Assert.True(newer.TryReserve(5 * 1024 * 1024));
+        Take(older, 5);
+        Take(newer, 5);
 
-        Assert.False(older.TryReserve(4 * 1024 * 1024));
+        Assert.Null(TakeOne(older));
 
         Assert.Empty(evicted);
-        Assert.Equal(10L * 1024 * 1024, budget.Used);
+        Assert.Equal(Chunks * InflightBudget.ChunkSize, budget.Used);
     }
 
     [Fact]
-    public void Rent_PowerOfTwoOrSmall_PooledAndReservedWhole()
-    {
-        var budget = Budget();
-        using var a = budget.Open(() => { });
-
-        var small = a.Rent(1_000)!;
-        var exact = a.Rent(3 * 1024 * 1024 + 5)!;
-
-        Assert.Equal(1024, small.Length);
-        Assert.Equal(3 * 1024 * 1024 + 5, exact.Length);
-        Assert.Equal(small.Length + exact.Length, budget.Used);
-        a.Return(small);
-        a.Return(exact);
-        Assert.Equal(0, budget.Used);
-    }
-
-    [Fact]
-    public void TryReserve_NothingCanGiveWay_Refuses()
-    {
-        var budget = Budget();
-        using var a = budget.Open(() => { });
-        using var b = budget.Open(() => { });
-        Assert.True(a.TryReserve(Limit - 10));
-
-        Assert.False(a.TryReserve(11));
-        Assert.Equal(Limit - 10, budget.Used);
-    }
-
-    [Fact]
-    public void Dispose_HolderDone_ReturnsItsBytes()
+    public void Dispose_HolderDone_ReturnsItsChunksForReuse()
     {
         var budget = Budget();
         var a = budget.Open(() => { });
-        a.TryReserve(1000);
-        a.Release(400);
-        Assert.Equal(600, budget.Used);
+        Take(a, 3);
+        var taken = a.Taken.ToList();
 
         a.Dispose();
+        using var b = budget.Open(() => { });
 
         Assert.Equal(0, budget.Used);
+        Assert.Contains(TakeOne(b), taken);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using InstantChat.Core.Webhooks;
 
 namespace InstantChat.Web.Endpoints;
@@ -6,21 +7,19 @@ namespace InstantChat.Web.Endpoints;
 public enum BodyRead { Complete, TooLarge, NoBudget, Evicted }
 
 /// <summary>
-/// A webhook body read into one buffer that grows as bytes arrive — never from the declared
-/// Content-Length, which costs an attacker nothing to state — within the in-flight budget, and
-/// with the size limit enforced while reading: an oversized body is never held whole.
+/// A webhook body read into chunks of the in-flight budget, taken as bytes arrive — never from the
+/// declared Content-Length, which costs an attacker nothing to state — with the size limit enforced
+/// while reading: an oversized body is never held whole. The bytes stay in the chunks until the
+/// signature is checked; only a verified body is copied out (<see cref="ToArray"/>).
 /// </summary>
 sealed class WebhookBody : IDisposable
 {
-    const int FirstBuffer = 16 * 1024;
-
     readonly InflightBudget.Holder _share;
-    byte[] _buffer = [];
     int _length;
 
     WebhookBody(InflightBudget.Holder share) => _share = share;
 
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _length);
+    public int Length => _length;
 
     public static async Task<(WebhookBody? Body, BodyRead Outcome)> ReadAsync(
         HttpRequest request, int limit, InflightBudget budget, CancellationToken cancellationToken)
@@ -28,20 +27,22 @@ sealed class WebhookBody : IDisposable
         // A body pushed out for a newer one loses its connection: no answer is owed to a sender
         // still trickling bytes, and an aborted connection is never drained.
         var body = new WebhookBody(budget.Open(request.HttpContext.Abort));
-        // The declared length only caps growth (Kestrel never passes more than it), so a truthful one
-        // ends in an exact fit; it never sizes a buffer before the bytes are there.
-        var cap = request.ContentLength is { } declared and >= 0 ? (int)Math.Min(declared, limit + 1L) : limit + 1;
         try
         {
-            while (body._length < cap)
+            var chunk = Memory<byte>.Empty;
+            while (true)
             {
-                if (body._length == body._buffer.Length && !body.Grow(NextCapacity(body._buffer.Length, cap)))
-                    return body.End(BodyRead.NoBudget);
-                var read = await request.Body.ReadAsync(body._buffer.AsMemory(body._length, Math.Min(body._buffer.Length, cap) - body._length), cancellationToken);
-                if (read == 0) break;
+                if (chunk.IsEmpty)
+                {
+                    if (await body._share.TakeChunkAsync(cancellationToken) is not { } next) return body.End(BodyRead.NoBudget);
+                    chunk = next;
+                }
+                var read = await request.Body.ReadAsync(chunk, cancellationToken);
+                if (read == 0) return (body, BodyRead.Complete);
                 body._length += read;
+                chunk = chunk[read..];
+                if (body._length > limit) return body.End(BodyRead.TooLarge);
             }
-            return body._length > limit ? body.End(BodyRead.TooLarge) : (body, BodyRead.Complete);
         }
         catch (Exception ex) when (body._share.Evicted && ex is OperationCanceledException or IOException)
         {
@@ -54,8 +55,28 @@ sealed class WebhookBody : IDisposable
         }
     }
 
-    static int NextCapacity(int current, int cap) =>
-        current == 0 ? Math.Min(FirstBuffer, Math.Max(cap, 1)) : (int)Math.Min(current * 2L, cap);
+    /// <summary>The bytes where they are, one segment per chunk.</summary>
+    public ReadOnlySequence<byte> Sequence
+    {
+        get
+        {
+            var chunks = _share.Taken;
+            if (chunks.Count <= 1) return new(chunks.Count == 0 ? ReadOnlyMemory<byte>.Empty : chunks[0].AsMemory(0, _length));
+            Segment? first = null, last = null;
+            var left = _length;
+            foreach (var chunk in chunks)
+            {
+                var part = chunk.AsMemory(0, Math.Min(left, chunk.Length));
+                left -= part.Length;
+                last = last is null ? first = new Segment(part, 0) : last.Append(part);
+                if (left == 0) break;
+            }
+            return new(first!, 0, last!, last!.Memory.Length);
+        }
+    }
+
+    /// <summary>A copy of exactly the body's bytes, for a body whose signature is verified.</summary>
+    public byte[] ToArray() => Sequence.ToArray();
 
     (WebhookBody?, BodyRead) End(BodyRead outcome)
     {
@@ -63,20 +84,17 @@ sealed class WebhookBody : IDisposable
         return (null, outcome);
     }
 
-    bool Grow(int capacity)
-    {
-        if (_share.Rent(capacity) is not { } bigger) return false;
-        _buffer.AsSpan(0, _length).CopyTo(bigger);
-        _share.Return(_buffer);
-        _buffer = bigger;
-        return true;
-    }
+    public void Dispose() => _share.Dispose();
 
-    public void Dispose()
+    sealed class Segment : ReadOnlySequenceSegment<byte>
     {
-        _share.Return(_buffer);
-        _buffer = [];
-        _length = 0;
-        _share.Dispose();
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex) => (Memory, RunningIndex) = (memory, runningIndex);
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 }

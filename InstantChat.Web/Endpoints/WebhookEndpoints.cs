@@ -73,21 +73,21 @@ public static partial class WebhookEndpoints
             case BodyRead.TooLarge: return TooLarge(logger, metrics, null, limit, started);
             case BodyRead.NoBudget or BodyRead.Evicted: return Busy(http, logger, metrics, outcome, started);
         }
-        var verdict = check == SignatureCheck.Valid ? verifier.VerifyDelivery(body!.Memory.Span, header) : new SignatureResult(check);
+        var verdict = check == SignatureCheck.Valid ? verifier.VerifyDelivery(body!.Sequence, header) : new SignatureResult(check);
         if (!verdict.Accepted) return Refused(logger, metrics, admission, address, verdict, started);
         if (!admission.AdmitValid()) return RateLimited(http, metrics, started);
 
         try
         {
-            var stored = await ingestor.IngestAsync(body!.Memory, http.Request.ContentType, verdict.Vouched, cancellationToken);
+            var stored = await ingestor.IngestAsync(body!.ToArray(), http.Request.ContentType, verdict.Vouched, cancellationToken);
             if (stored.Refusal is { } why) return Refused(logger, metrics, admission, address, new(SignatureCheck.ForeignAccount, Detail: why), started);
-            LogAccepted(logger, stored.DeliveryId, body.Memory.Length, stored.Events, stored.Duplicates, Elapsed(started));
+            LogAccepted(logger, stored.DeliveryId, body.Length, stored.Events, stored.Duplicates, Elapsed(started));
             metrics.Delivery("accepted", Elapsed(started));
             return TypedResults.Ok(new DeliveryAccepted(stored.DeliveryId, stored.Events, stored.Duplicates));
         }
         catch (StoreUnavailableException ex)
         {
-            LogUnavailable(logger, body!.Memory.Length, Elapsed(started), ex.Message);
+            LogUnavailable(logger, body!.Length, Elapsed(started), ex.Message);
             metrics.Delivery("unavailable", Elapsed(started));
             // Meta retries anything but a 200, so nothing is lost by refusing what we could not store.
             http.Response.Headers.RetryAfter = "5";

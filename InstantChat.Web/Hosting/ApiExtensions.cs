@@ -11,6 +11,8 @@ namespace InstantChat.Web.Hosting;
 
 public static class ApiExtensions
 {
+    const int ReadAhead = 64 * 1024;
+
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiKeyOptions>().Bind(configuration);
@@ -26,6 +28,11 @@ public static class ApiExtensions
         });
         services.AddDashboardAuthentication(configuration);
         services.AddSingleton<Endpoints.WebhookAdmission>();
+        // Kestrel reads ahead up to this much of a request the app has not read yet, per connection
+        // (1 MiB by default, in pinned memory): 300 slow senders would hold 300 MiB outside the
+        // in-flight budget. 64 KiB still keeps a fast sender's socket busy.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBufferSize = ReadAhead);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.MaxReadBufferSize = ReadAhead);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);

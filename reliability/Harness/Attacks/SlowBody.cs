@@ -46,7 +46,8 @@ static partial class Attacks
         }
         await stop.CancelAsync();
         var answers = new Tally();
-        foreach (var status in await Task.WhenAll(slow)) answers.Add(status == 0 ? "open" : status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var status in await Task.WhenAll(slow))
+            answers.Add(status switch { 0 => "open", -1 => "cut", _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await sampler;
         // Memory comes back once nothing is in flight: the last reading of a 15 s wait.
         await Task.Delay(15_000);
@@ -79,7 +80,7 @@ static partial class Attacks
 
     static readonly byte[] Spaces = Enumerable.Repeat((byte)' ', 64 * 1024).ToArray();
 
-    /// <summary>The status the server answered (0: none, the connection was still open at the end).</summary>
+    /// <summary>The status the server answered; -1 when it closed the connection without one; 0 when it was still open at the end.</summary>
     static async Task<int> SlowConnectionAsync(int port, int declared, int sendBytes, CountdownEvent sent, CancellationToken stop)
     {
         using var tcp = new TcpClient { NoDelay = true };
@@ -105,9 +106,9 @@ static partial class Attacks
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // Writing fails once the server answered and closed: the answer is what counts.
+            // Writing fails once the server answered or cut the connection: the answer is what counts.
             if (answer is not null) await Task.WhenAny(answer, Task.Delay(1_000, CancellationToken.None));
-            return answer is { IsCompletedSuccessfully: true } ? answer.Result : 0;
+            return answer is { IsCompletedSuccessfully: true } ? answer.Result : -1;
         }
         finally
         {
@@ -118,8 +119,15 @@ static partial class Attacks
     static async Task<int> ReadStatusAsync(NetworkStream stream, CancellationToken stop)
     {
         var buffer = new byte[256];
-        var read = await stream.ReadAsync(buffer, stop);
-        var head = Encoding.ASCII.GetString(buffer, 0, read);
-        return head.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(head.AsSpan(9, 3), out var status) ? status : 0;
+        try
+        {
+            var read = await stream.ReadAsync(buffer, stop);
+            var head = Encoding.ASCII.GetString(buffer, 0, read);
+            return head.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(head.AsSpan(9, 3), out var status) ? status : -1;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 }
