@@ -43,7 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
         services.AddSingleton<IEventHandler, ReparseHandler>();
-        services.AddOptions<UserOptions>().Bind(configuration);
+        services.AddOptions<UserOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UserService>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<ApiKeyService>();
