@@ -71,6 +71,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.MongoUri) || IsMongoUri(o.MongoUri),
                 "MONGO_URI is not a valid MongoDB connection string (mongodb://host:port/database or mongodb+srv://…).")
             .ValidateOnStart();
+        services.AddSecretsAtRest();   // the key ring lives with the data: DATA_DIR/keys or MongoDB
         return string.IsNullOrWhiteSpace(configuration["MONGO_URI"]) ? services.AddSqliteStorage() : services.AddMongoStorage();
     }
 

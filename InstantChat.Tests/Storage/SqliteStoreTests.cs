@@ -33,6 +33,35 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Initialize_NewDatabase_ItAndItsWalAndShmAreOwnerOnly()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "x"))); // the WAL and its index exist once written
+
+        foreach (var file in new[] { _stores.Database.Path, _stores.Database.Path + "-wal", _stores.Database.Path + "-shm" })
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Initialize_FilesFromBefore_AreMadeOwnerOnly()
+    {
+        using var dir = new TempDir();
+        var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = dir.Path }));
+        var everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        foreach (var file in new[] { database.Path, database.Path + "-wal", database.Path + "-shm" })
+        {
+            File.WriteAllBytes(file, []);
+            File.SetUnixFileMode(file, everyone);
+        }
+
+        database.Initialize();
+
+        foreach (var file in new[] { database.Path, database.Path + "-wal", database.Path + "-shm" })
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
     public async Task Writer_OneWriteThrows_TheOthersInTheSameCommitSucceed()
     {
         var good = Task.WhenAll(Enumerable.Range(0, 20).Select(i => CommitAsync(Deliveries.Envelope(Deliveries.Message($"w{i}", "ok")))));

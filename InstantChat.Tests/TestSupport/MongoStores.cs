@@ -6,6 +6,7 @@ using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
 using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 
 namespace InstantChat.Tests.TestSupport;
 
@@ -16,16 +17,19 @@ public sealed class MongoStores : IStoreSet
     {
         Uri = uri;
         Database = new MongoDatabase(Options.Create(new StorageOptions { MongoUri = uri }));
+        Secrets = Sealing.For(new StorageOptions { MongoUri = uri }, Database);
     }
 
     public string Uri { get; }
     public MongoDatabase Database { get; }
+    public SecretsAtRest Secrets { get; }
     public IIngestStore Ingest => new MongoIngestStore(Database);
     public IEventStore Events => new MongoEventStore(Database);
     public IQueueStore Queue => new MongoQueueStore(Database);
     public IConversationStore Conversations => new MongoConversationStore(Database);
     public ICommentStore Comments => new MongoCommentStore(Database);
-    public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database);
+    public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database, Secrets);
+    public ISubscriptionStore SubscriptionsOnAnotherHost => new MongoSubscriptionStore(Database, Sealing.For(new StorageOptions { MongoUri = Uri }, Database));
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
@@ -35,6 +39,17 @@ public sealed class MongoStores : IStoreSet
         await Database.Events.DeleteManyAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Empty);
         await Database.Deliveries.DeleteManyAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Empty);
     }
+
+    public async Task<(string? VerifyToken, string? Secret)> RawSubscriptionSecretsAsync(string subscriptionId)
+    {
+        var d = await Database.Subscriptions.Find(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("_id", subscriptionId)).SingleAsync();
+        return (MongoEventDocuments.Str(d, "verifyToken"), MongoEventDocuments.Str(d, "secret"));
+    }
+
+    public Task SetRawSubscriptionSecretsAsync(string subscriptionId, string? verifyToken, string? secret) =>
+        Database.Subscriptions.UpdateOneAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("_id", subscriptionId),
+            MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Update
+                .Set("verifyToken", MongoEventDocuments.Str(verifyToken)).Set("secret", MongoEventDocuments.Str(secret)));
 
     public Task InitializeAsync() => new MongoStoreInitializer(Database).CreateIndexesAsync(default);
 

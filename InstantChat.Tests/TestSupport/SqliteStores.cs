@@ -20,23 +20,46 @@ public sealed class SqliteStores : IStoreSet, IDisposable
         Database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
         Database.Initialize();
         Writer = new SqliteWriter(Database, NullLogger<SqliteWriter>.Instance);
+        Secrets = Sealing.For(new StorageOptions { DataDir = _dir.Path });
     }
 
     public string DataDir => _dir.Path;
     public SqliteDatabase Database { get; }
     public SqliteWriter Writer { get; }
+    public SecretsAtRest Secrets { get; }
     public IIngestStore Ingest => new SqliteIngestStore(Writer);
     public IEventStore Events => new SqliteEventStore(Database, Writer);
     public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
     public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
-    public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer);
+    public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
+    public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new SqliteApiKeyStore(Database, Writer);
     public InstantChat.Core.Security.IUserStore Users => new SqliteUserStore(Database, Writer);
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
+
+    public async Task<(string? VerifyToken, string? Secret)> RawSubscriptionSecretsAsync(string subscriptionId)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT verify_token, secret FROM subscriptions WHERE subscription_id = $id";
+        command.Parameters.AddWithValue("$id", subscriptionId);
+        await using var r = await command.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1));
+    }
+
+    public Task SetRawSubscriptionSecretsAsync(string subscriptionId, string? verifyToken, string? secret) => Writer.ExecuteAsync(ctx =>
+    {
+        var command = ctx.Command("UPDATE subscriptions SET verify_token = $token, secret = $secret WHERE subscription_id = $id");
+        command.Parameters.AddWithValue("$id", subscriptionId);
+        command.Parameters.AddWithValue("$token", (object?)verifyToken ?? DBNull.Value);
+        command.Parameters.AddWithValue("$secret", (object?)secret ?? DBNull.Value);
+        return command.ExecuteNonQuery();
+    });
 
     public void Dispose()
     {
