@@ -12,6 +12,7 @@ namespace InstantChat.Core.Subscriptions;
 public sealed partial class SubscriptionDirectory(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionDirectory> logger) : StoreMirror(clock, logger)
 {
     volatile FrozenDictionary<string, WebhookSubscription> _byAccount = FrozenDictionary<string, WebhookSubscription>.Empty;
+    bool _sealed;
 
     public WebhookSubscription? ForAccount(string? accountId) => accountId is null ? null : _byAccount.GetValueOrDefault(accountId);
 
@@ -43,15 +44,21 @@ public sealed partial class SubscriptionDirectory(ISubscriptionStore store, Time
         return match;
     }
 
-    bool _sealed;
-
     public override async Task ReloadAsync(CancellationToken cancellationToken)
     {
         // Rows stored in plain text before secrets were sealed: sealed by the first load that reaches
         // the store (at start, or once an unreachable MongoDB answers). Each host tries once; it is idempotent.
         if (!_sealed)
         {
-            if (await store.SealPlaintextSecretsAsync(cancellationToken) is > 0 and var sealedRows) LogSealed(Logger, sealedRows);
+            try
+            {
+                if (await store.SealPlaintextSecretsAsync(cancellationToken) is > 0 and var sealedRows) LogSealed(Logger, sealedRows);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                // No usable key ring (say, DATA_DIR/keys not writable): the rows stay readable as they are; not a reason to stop the host.
+                LogNotSealed(Logger, ex.Message);
+            }
             _sealed = true;
         }
         var all = (await store.ListAsync(cancellationToken)).ToFrozenDictionary(s => s.InstagramAccountId, StringComparer.Ordinal);
@@ -61,4 +68,7 @@ public sealed partial class SubscriptionDirectory(ISubscriptionStore store, Time
 
     [LoggerMessage(LogLevel.Information, "Sealed the secrets and verify tokens of {Count} subscriptions stored in plain text")]
     static partial void LogSealed(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Error, "Could not seal the plain-text subscription secrets ({Error}); they stay as they are until the next start")]
+    static partial void LogNotSealed(ILogger logger, string error);
 }
