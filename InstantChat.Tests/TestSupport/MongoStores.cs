@@ -6,12 +6,11 @@ using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
 using Microsoft.Extensions.Options;
-using MongoDB.Driver;
 
 namespace InstantChat.Tests.TestSupport;
 
 /// <summary>The MongoDB store as the host wires it, on its own database of a real server.</summary>
-public sealed class MongoStores : IStoreSet
+public sealed partial class MongoStores : IStoreSet
 {
     public MongoStores(string uri)
     {
@@ -39,17 +38,6 @@ public sealed class MongoStores : IStoreSet
         await Database.Events.DeleteManyAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Empty);
         await Database.Deliveries.DeleteManyAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Empty);
     }
-
-    public async Task<(string? VerifyToken, string? Secret)> RawSubscriptionSecretsAsync(string subscriptionId)
-    {
-        var d = await Database.Subscriptions.Find(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("_id", subscriptionId)).SingleAsync();
-        return (MongoEventDocuments.Str(d, "verifyToken"), MongoEventDocuments.Str(d, "secret"));
-    }
-
-    public Task SetRawSubscriptionSecretsAsync(string subscriptionId, string? verifyToken, string? secret) =>
-        Database.Subscriptions.UpdateOneAsync(MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("_id", subscriptionId),
-            MongoDB.Driver.Builders<MongoDB.Bson.BsonDocument>.Update
-                .Set("verifyToken", MongoEventDocuments.Str(verifyToken)).Set("secret", MongoEventDocuments.Str(secret)));
 
     public Task InitializeAsync() => new MongoStoreInitializer(Database).CreateIndexesAsync(default);
 

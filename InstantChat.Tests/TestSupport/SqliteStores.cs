@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace InstantChat.Tests.TestSupport;
 
 /// <summary>The embedded store as the host wires it, on a real file in a temp folder.</summary>
-public sealed class SqliteStores : IStoreSet, IDisposable
+public sealed partial class SqliteStores : IStoreSet, IDisposable
 {
     readonly TempDir _dir = new();
 
@@ -40,26 +40,6 @@ public sealed class SqliteStores : IStoreSet, IDisposable
     public InstantChat.Core.Security.IUserStore Users => new SqliteUserStore(Database, Writer);
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
-
-    public async Task<(string? VerifyToken, string? Secret)> RawSubscriptionSecretsAsync(string subscriptionId)
-    {
-        await using var connection = Database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT verify_token, secret FROM subscriptions WHERE subscription_id = $id";
-        command.Parameters.AddWithValue("$id", subscriptionId);
-        await using var r = await command.ExecuteReaderAsync();
-        Assert.True(await r.ReadAsync());
-        return (r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1));
-    }
-
-    public Task SetRawSubscriptionSecretsAsync(string subscriptionId, string? verifyToken, string? secret) => Writer.ExecuteAsync(ctx =>
-    {
-        var command = ctx.Command("UPDATE subscriptions SET verify_token = $token, secret = $secret WHERE subscription_id = $id");
-        command.Parameters.AddWithValue("$id", subscriptionId);
-        command.Parameters.AddWithValue("$token", (object?)verifyToken ?? DBNull.Value);
-        command.Parameters.AddWithValue("$secret", (object?)secret ?? DBNull.Value);
-        return command.ExecuteNonQuery();
-    });
 
     public void Dispose()
     {
