@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
     {
         // SPEC's names are top-level keys (environment variables), so options bind from the root.
         services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UserOptions>().ValidateDataAnnotations().ValidateOnStart();   // a weak ADMIN_PASSWORD stops start-up
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
@@ -43,7 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
         services.AddSingleton<IEventHandler, ReparseHandler>();
-        services.AddOptions<UserOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UserOptions>().Bind(configuration);
         services.AddSingleton<UserService>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<ApiKeyService>();
@@ -71,7 +72,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.MongoUri) || IsMongoUri(o.MongoUri),
                 "MONGO_URI is not a valid MongoDB connection string (mongodb://host:port/database or mongodb+srv://…).")
             .ValidateOnStart();
-        services.AddSecretsAtRest();   // the key ring lives with the data: DATA_DIR/keys or MongoDB
+        services.AddSharedDataProtection();   // seals subscription secrets; its key ring lives with the data: DATA_DIR/keys or MongoDB
         return string.IsNullOrWhiteSpace(configuration["MONGO_URI"]) ? services.AddSqliteStorage() : services.AddMongoStorage();
     }
 

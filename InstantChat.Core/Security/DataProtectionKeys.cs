@@ -21,8 +21,10 @@ namespace InstantChat.Core.Security;
 /// </summary>
 public static class DataProtectionKeys
 {
-    public static IServiceCollection AddSecretsAtRest(this IServiceCollection services)
+    /// <summary>Once, whoever asks first: the store (sealed secrets) or the dashboard's authentication (cookies).</summary>
+    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(SecretsAtRest))) return services;
         services.AddDataProtection().SetApplicationName("InstantChat.Webhooks");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
         {

@@ -29,8 +29,6 @@ public interface IUserStore
 public static class Passwords
 {
     const int Iterations = 210_000; // OWASP's 2023 figure for PBKDF2-HMAC-SHA256
-    /// <summary>Users' passwords and ADMIN_PASSWORD (NIST SP 800-63B asks for at least 8; 12 resists offline guessing of a leaked hash).</summary>
-    public const int MinLength = 12;
     const int SaltBytes = 16;
     const int HashBytes = 32;
 
@@ -49,9 +47,6 @@ public static class Passwords
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Convert.FromBase64String(salt), n, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
-
-    /// <summary>Long enough, and not only white space (ten spaces are not a password).</summary>
-    public static bool IsStrong(string secret, int minLength = MinLength) => secret.Length >= minLength && !string.IsNullOrWhiteSpace(secret);
 
     /// <summary>A random password for the built-in admin when ADMIN_PASSWORD is not set.</summary>
     public static string Generate() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');

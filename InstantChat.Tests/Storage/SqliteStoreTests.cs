@@ -33,6 +33,33 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    public async Task Writer_OneWriteThrows_TheOthersInTheSameCommitSucceed()
+    {
+        var good = Task.WhenAll(Enumerable.Range(0, 20).Select(i => CommitAsync(Deliveries.Envelope(Deliveries.Message($"w{i}", "ok")))));
+        var bad = _stores.Writer.ExecuteAsync<int>(ctx =>
+        {
+            ctx.Command("INSERT INTO deliveries (delivery_id, received_at, size, event_count, duplicate_count, body) VALUES ('x', 0, 0, 0, 0, x'00')").ExecuteNonQuery();
+            throw new InvalidOperationException("this write fails");
+        });
+
+        await good;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal(20, (await AllAsync()).Count);
+        Assert.Null(await _stores.Events.FindDeliveryAsync("x", default)); // the failed write's insert was rolled back
+    }
+
+    [Fact]
+    public async Task Ping_WriterCannotCommit_ReturnsFalse()
+    {
+        // Reads keep working on a full disk; readiness must still say that deliveries cannot be stored.
+        var events = _stores.Events;
+        Assert.True(await events.PingAsync(default));
+        _stores.Writer.Dispose();
+
+        Assert.False(await events.PingAsync(default));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Initialize_NewDatabase_ItAndItsWalAndShmAreOwnerOnly()
     {
@@ -59,32 +86,5 @@ public sealed class SqliteStoreTests : StoreContract
 
         foreach (var file in new[] { database.Path, database.Path + "-wal", database.Path + "-shm" })
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-    }
-
-    [Fact]
-    public async Task Writer_OneWriteThrows_TheOthersInTheSameCommitSucceed()
-    {
-        var good = Task.WhenAll(Enumerable.Range(0, 20).Select(i => CommitAsync(Deliveries.Envelope(Deliveries.Message($"w{i}", "ok")))));
-        var bad = _stores.Writer.ExecuteAsync<int>(ctx =>
-        {
-            ctx.Command("INSERT INTO deliveries (delivery_id, received_at, size, event_count, duplicate_count, body) VALUES ('x', 0, 0, 0, 0, x'00')").ExecuteNonQuery();
-            throw new InvalidOperationException("this write fails");
-        });
-
-        await good;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
-        Assert.Equal(20, (await AllAsync()).Count);
-        Assert.Null(await _stores.Events.FindDeliveryAsync("x", default)); // the failed write's insert was rolled back
-    }
-
-    [Fact]
-    public async Task Ping_WriterCannotCommit_ReturnsFalse()
-    {
-        // Reads keep working on a full disk; readiness must still say that deliveries cannot be stored.
-        var events = _stores.Events;
-        Assert.True(await events.PingAsync(default));
-        _stores.Writer.Dispose();
-
-        Assert.False(await events.PingAsync(default));
     }
 }

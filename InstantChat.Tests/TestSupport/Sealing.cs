@@ -14,6 +14,6 @@ public static class Sealing
     {
         var services = new ServiceCollection().AddLogging().AddSingleton(Options.Create(storage));
         if (mongo is not null) services.AddSingleton(mongo);
-        return services.AddSecretsAtRest().BuildServiceProvider().GetRequiredService<SecretsAtRest>();
+        return services.AddSharedDataProtection().BuildServiceProvider().GetRequiredService<SecretsAtRest>();
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using InstantChat.Core.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace InstantChat.Web.Auth;
@@ -19,6 +20,7 @@ public static class AuthenticationSetup
     public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSharedDataProtection();
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "API key or sign-in cookie", o => o.ForwardDefaultSelector = c =>
                 ApiKeyAuthenticationHandler.PresentedKey(c.Request) is not null
