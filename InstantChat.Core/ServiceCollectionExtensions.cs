@@ -26,7 +26,6 @@ public static class ServiceCollectionExtensions
     {
         // SPEC's names are top-level keys (environment variables), so options bind from the root.
         services.AddOptions<WebhookOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<UserOptions>().ValidateDataAnnotations().ValidateOnStart();   // a weak ADMIN_PASSWORD stops start-up
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
@@ -49,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<ApiKeyService>();
         services.AddHostedService<AdminBootstrap>();
+        services.AddOptions<UserOptions>().ValidateDataAnnotations().ValidateOnStart();   // a weak ADMIN_PASSWORD stops start-up
         services.AddSingleton<ApiKeyDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton<SubscriptionDirectory>();
