@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<ApiKeyService>();
         services.AddHostedService<AdminBootstrap>();
+        services.AddOptions<UserOptions>().ValidateDataAnnotations().ValidateOnStart();   // a weak ADMIN_PASSWORD stops start-up
         services.AddSingleton<ApiKeyDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton<SubscriptionDirectory>();
@@ -77,6 +78,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.MongoUri) || IsMongoUri(o.MongoUri),
                 "MONGO_URI is not a valid MongoDB connection string (mongodb://host:port/database or mongodb+srv://…).")
             .ValidateOnStart();
+        services.AddSharedDataProtection();   // seals subscription secrets; its key ring lives with the data: DATA_DIR/keys or MongoDB
         return string.IsNullOrWhiteSpace(configuration["MONGO_URI"]) ? services.AddSqliteStorage() : services.AddMongoStorage();
     }
 

@@ -57,8 +57,8 @@ public sealed partial class UserAdmin(IUserStore store, UserService users, ILogg
 
     static void ValidatePassword(string? password, bool required, Dictionary<string, string[]> errors)
     {
-        if (password is null ? required : password.Length is < 10 or > 256)
-            errors["password"] = ["password must be 10–256 characters."];
+        if (password is null ? required : password.Length > 256 || !SecretStrength.IsStrong(password, SecretStrength.MinPasswordLength))
+            errors["password"] = [$"password must be {SecretStrength.MinPasswordLength}–256 characters, not only spaces."];
     }
 
     [LoggerMessage(LogLevel.Information, "Audit: {By} {Action} user {User} (role {Role})")]

@@ -7,6 +7,7 @@ public sealed class UserOptions
 {
     /// <summary>Password of the built-in admin, set on first start. Unset: a random one is printed once.</summary>
     [ConfigurationKeyName("ADMIN_PASSWORD")]
+    [StrongSecret(SecretStrength.MinPasswordLength, ErrorMessage = "ADMIN_PASSWORD must be at least 12 characters and not only spaces (leave it unset for a random one).")]
     public string? AdminPassword { get; init; }
 }
 

@@ -9,9 +9,10 @@ namespace InstantChat.Core.Subscriptions;
 /// The subscriptions the hot paths consult (signature, verification, processing), held in memory:
 /// reloaded at once after a local change and every few seconds for changes made on other hosts.
 /// </summary>
-public sealed class SubscriptionDirectory(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionDirectory> logger) : StoreMirror(clock, logger)
+public sealed partial class SubscriptionDirectory(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionDirectory> logger) : StoreMirror(clock, logger)
 {
     volatile FrozenDictionary<string, WebhookSubscription> _byAccount = FrozenDictionary<string, WebhookSubscription>.Empty;
+    bool _sealed;
 
     public WebhookSubscription? ForAccount(string? accountId) => accountId is null ? null : _byAccount.GetValueOrDefault(accountId);
 
@@ -45,8 +46,29 @@ public sealed class SubscriptionDirectory(ISubscriptionStore store, TimeProvider
 
     public override async Task ReloadAsync(CancellationToken cancellationToken)
     {
+        // Rows stored in plain text before secrets were sealed: sealed by the first load that reaches
+        // the store (at start, or once an unreachable MongoDB answers). Each host tries once; it is idempotent.
+        if (!_sealed)
+        {
+            try
+            {
+                if (await store.SealPlaintextSecretsAsync(cancellationToken) is > 0 and var sealedRows) LogSealed(Logger, sealedRows);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                // No usable key ring (say, DATA_DIR/keys not writable): the rows stay readable as they are; not a reason to stop the host.
+                LogNotSealed(Logger, ex.Message);
+            }
+            _sealed = true;
+        }
         var all = (await store.ListAsync(cancellationToken)).ToFrozenDictionary(s => s.InstagramAccountId, StringComparer.Ordinal);
         BatchSizes = all.Count == 0 ? null : all.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ProcessingConfig.BatchSize, StringComparer.Ordinal);
         _byAccount = all;
     }
+
+    [LoggerMessage(LogLevel.Information, "Sealed the secrets and verify tokens of {Count} subscriptions stored in plain text")]
+    static partial void LogSealed(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Error, "Could not seal the plain-text subscription secrets ({Error}); they stay as they are until the next start")]
+    static partial void LogNotSealed(ILogger logger, string error);
 }

@@ -17,7 +17,7 @@ public sealed record WebhookSubscription(
     public bool Subscribes(string eventType) => SubscribedFields.Contains(eventType, StringComparer.Ordinal);
 }
 
-/// <summary><see cref="VerifyToken"/> and <see cref="Secret"/> are write-only: stored, never returned.</summary>
+/// <summary><see cref="VerifyToken"/> and <see cref="Secret"/> are write-only: stored sealed (<see cref="SecretsAtRest"/>), never returned.</summary>
 public sealed record WebhookConfig(string? Url, string? VerifyToken, string? Secret);
 
 public sealed record ProcessingConfig(bool EnableQueue, int BatchSize, int RetryAttempts);
@@ -31,4 +31,6 @@ public interface ISubscriptionStore
     /// <summary>False when no such subscription exists.</summary>
     Task<bool> UpdateAsync(WebhookSubscription subscription, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken);
+    /// <summary>Seals the secrets and verify tokens of rows stored in plain text before sealing existed; returns how many rows changed.</summary>
+    Task<int> SealPlaintextSecretsAsync(CancellationToken cancellationToken);
 }

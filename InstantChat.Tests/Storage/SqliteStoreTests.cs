@@ -115,4 +115,33 @@ public sealed class SqliteStoreTests : StoreContract
 
         Assert.False(await events.PingAsync(default));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Initialize_NewDatabase_ItAndItsWalAndShmAreOwnerOnly()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "x"))); // the WAL and its index exist once written
+
+        foreach (var file in new[] { _stores.Database.Path, _stores.Database.Path + "-wal", _stores.Database.Path + "-shm" })
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Initialize_FilesFromBefore_AreMadeOwnerOnly()
+    {
+        using var dir = new TempDir();
+        var database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = dir.Path }));
+        var everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        foreach (var file in new[] { database.Path, database.Path + "-wal", database.Path + "-shm" })
+        {
+            File.WriteAllBytes(file, []);
+            File.SetUnixFileMode(file, everyone);
+        }
+
+        database.Initialize();
+
+        foreach (var file in new[] { database.Path, database.Path + "-wal", database.Path + "-shm" })
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
 }

@@ -27,6 +27,59 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Subscriptions_SecretAndVerifyToken_AreStoredSealedAndReadBackClear()
+    {
+        var s = Subscription("s1", "1001");
+        Assert.True(await Subscriptions.CreateAsync(s, default));
+        await AssertSealedAsync("s1", "token-s1", "secret-s1");
+
+        var changed = s with { WebhookConfig = new WebhookConfig(null, "token-changed", null), UpdatedAt = T0.AddMinutes(1) };
+        Assert.True(await Subscriptions.UpdateAsync(changed, default));
+
+        var (token, secret) = await Stores.RawSubscriptionSecretsAsync("s1");
+        Assert.DoesNotContain("token-changed", token);
+        Assert.Null(secret);
+        Assert.Equal(changed.WebhookConfig, (await Subscriptions.FindAsync("s1", default))!.WebhookConfig);
+        Assert.Equal(changed.WebhookConfig, Assert.Single(await Subscriptions.ListAsync(default)).WebhookConfig);
+    }
+
+    [Fact]
+    public async Task Subscriptions_PlaintextRowFromBefore_IsReadAsItIsThenSealed()
+    {
+        var s = Subscription("s1", "1001");
+        Assert.True(await Subscriptions.CreateAsync(s, default));
+        Assert.True(await Subscriptions.CreateAsync(Subscription("s2", "1002"), default));
+        await Stores.SetRawSubscriptionSecretsAsync("s1", "token-s1", "secret-s1");
+        Assert.Equal(s.WebhookConfig, (await Subscriptions.FindAsync("s1", default))!.WebhookConfig);
+
+        Assert.Equal(1, await Subscriptions.SealPlaintextSecretsAsync(default));
+
+        await AssertSealedAsync("s1", "token-s1", "secret-s1");
+        await AssertSealedAsync("s2", "token-s2", "secret-s2");
+        Assert.Equal(0, await Subscriptions.SealPlaintextSecretsAsync(default));
+    }
+
+    [Fact]
+    public async Task Subscriptions_SealedOnOneHost_AreOpenedOnAnother()
+    {
+        var s = Subscription("s1", "1001");
+        Assert.True(await Subscriptions.CreateAsync(s, default));
+
+        Assert.Equal(s.WebhookConfig, (await Stores.SubscriptionsOnAnotherHost.FindAsync("s1", default))!.WebhookConfig);
+    }
+
+    async Task AssertSealedAsync(string subscriptionId, string verifyToken, string secret)
+    {
+        var raw = await Stores.RawSubscriptionSecretsAsync(subscriptionId);
+        Assert.NotNull(raw.VerifyToken);
+        Assert.NotNull(raw.Secret);
+        Assert.DoesNotContain(verifyToken, raw.VerifyToken);
+        Assert.DoesNotContain(secret, raw.Secret);
+        var stored = (await Subscriptions.FindAsync(subscriptionId, default))!.WebhookConfig;
+        Assert.Equal((verifyToken, secret), (stored.VerifyToken, stored.Secret));
+    }
+
+    [Fact]
     public async Task Subscriptions_SecondForTheSameAccount_IsRefused()
     {
         Assert.True(await Subscriptions.CreateAsync(Subscription("s1", "1001"), default));

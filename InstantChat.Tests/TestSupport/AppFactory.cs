@@ -7,7 +7,7 @@ namespace InstantChat.Tests.TestSupport;
 /// <summary>The real host on a temp SQLite file, configured the way an operator would with variables.</summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
-    public const string ApiKey = "test-admin-api-key";
+    public const string ApiKey = "test-admin-api-key-0123456789abcdef";
     public const string VerifyToken = "test-verify-token";
     readonly TempDir? _ownDir;
     readonly Dictionary<string, string?> _settings;

@@ -16,6 +16,12 @@ public interface IStoreSet
     IConversationStore Conversations { get; }
     ICommentStore Comments { get; }
     ISubscriptionStore Subscriptions { get; }
+    /// <summary>The same subscriptions as another host (or this one after a restart) opens them: its own key ring instance, loaded from where the data is.</summary>
+    ISubscriptionStore SubscriptionsOnAnotherHost { get; }
+    /// <summary>A subscription's verify token and secret exactly as stored, read behind the store's back.</summary>
+    Task<(string? VerifyToken, string? Secret)> RawSubscriptionSecretsAsync(string subscriptionId);
+    /// <summary>Overwrites them behind the store's back, as a row from before sealing holds them (plain text).</summary>
+    Task SetRawSubscriptionSecretsAsync(string subscriptionId, string? verifyToken, string? secret);
     IStatsStore Stats { get; }
     IRetentionStore Retention { get; }
     InstantChat.Core.Security.IApiKeyStore ApiKeys { get; }

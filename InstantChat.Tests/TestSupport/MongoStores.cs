@@ -12,22 +12,25 @@ using MongoDB.Driver;
 namespace InstantChat.Tests.TestSupport;
 
 /// <summary>The MongoDB store as the host wires it, on its own database of a real server.</summary>
-public sealed class MongoStores : IStoreSet
+public sealed partial class MongoStores : IStoreSet
 {
     public MongoStores(string uri)
     {
         Uri = uri;
         Database = new MongoDatabase(Options.Create(new StorageOptions { MongoUri = uri }));
+        Secrets = Sealing.For(new StorageOptions { MongoUri = uri }, Database);
     }
 
     public string Uri { get; }
     public MongoDatabase Database { get; }
+    public SecretsAtRest Secrets { get; }
     public IIngestStore Ingest => new MongoIngestStore(Database);
     public IEventStore Events => new MongoEventStore(Database);
     public IQueueStore Queue => new MongoQueueStore(Database);
     public IConversationStore Conversations => new MongoConversationStore(Database);
     public ICommentStore Comments => new MongoCommentStore(Database);
-    public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database);
+    public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database, Secrets);
+    public ISubscriptionStore SubscriptionsOnAnotherHost => new MongoSubscriptionStore(Database, Sealing.For(new StorageOptions { MongoUri = Uri }, Database));
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace InstantChat.Tests.TestSupport;
 
 /// <summary>The embedded store as the host wires it, on a real file in a temp folder.</summary>
-public sealed class SqliteStores : IStoreSet, IDisposable
+public sealed partial class SqliteStores : IStoreSet, IDisposable
 {
     readonly TempDir _dir = new();
 
@@ -20,17 +20,20 @@ public sealed class SqliteStores : IStoreSet, IDisposable
         Database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
         Database.Initialize();
         Writer = new SqliteWriter(Database, NullLogger<SqliteWriter>.Instance);
+        Secrets = Sealing.For(new StorageOptions { DataDir = _dir.Path });
     }
 
     public string DataDir => _dir.Path;
     public SqliteDatabase Database { get; }
     public SqliteWriter Writer { get; }
+    public SecretsAtRest Secrets { get; }
     public IIngestStore Ingest => new SqliteIngestStore(Writer);
     public IEventStore Events => new SqliteEventStore(Database, Writer);
     public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
     public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
-    public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer);
+    public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
+    public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new SqliteApiKeyStore(Database, Writer);

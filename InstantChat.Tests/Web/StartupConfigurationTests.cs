@@ -15,6 +15,13 @@ public sealed class StartupConfigurationTests
     [InlineData("RETENTION_DAYS", "0")]
     [InlineData("API_RATE_LIMIT", "0")]
     [InlineData("MONGO_URI", "mongodb://")]
+    [InlineData("ADMIN_PASSWORD", "a")]
+    [InlineData("ADMIN_PASSWORD", "          ")]
+    [InlineData("ADMIN_PASSWORD", "eleven-char")]
+    [InlineData("ADMIN_PASSWORD", "                ")]
+    [InlineData("ADMIN_API_KEY", "k")]
+    [InlineData("ADMIN_API_KEY", "0123456789abcdef0123456789abcde")]
+    [InlineData("ADMIN_API_KEY", "                                        ")]
     public async Task Start_InvalidVariable_ExitsWithOneLineNamingIt(string variable, string value)
     {
         using var dir = new TempDir();
@@ -26,5 +33,6 @@ public sealed class StartupConfigurationTests
         var line = Assert.Single(web.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Invalid configuration:", line);
         Assert.Contains(variable, line);
+        if (variable.StartsWith("ADMIN_") && value.Trim().Length > 1) Assert.DoesNotContain(value.Trim(), line); // a refused secret is not echoed
     }
 }

@@ -11,6 +11,7 @@ public sealed class ApiKeyOptions
 {
     /// <summary>A key that acts as an admin on the REST API. Unset: the REST API is closed.</summary>
     [ConfigurationKeyName("ADMIN_API_KEY")]
+    [StrongSecret(32, ErrorMessage = "ADMIN_API_KEY must be at least 32 characters and not only spaces (e.g. openssl rand -hex 32), or unset.")]
     public string? AdminApiKey { get; init; }
 }
 

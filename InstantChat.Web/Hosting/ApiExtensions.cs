@@ -15,7 +15,7 @@ public static class ApiExtensions
 
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiKeyOptions>().Bind(configuration);
+        services.AddOptions<ApiKeyOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddExceptionHandler<BadRequestHandler>();

@@ -15,6 +15,8 @@ public static class LoggingExtensions
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
+                // Last enricher, so it sees every property the others added; before every sink.
+                .Enrich.With<EscapeControlCharacters>()
                 // A closed tab ends its circuit while components still release JS resources: expected, not an error.
                 .Filter.ByExcluding(e => e.Exception is Microsoft.JSInterop.JSDisconnectedException)
                 .WriteTo.Async(sink => sink.Console(formatProvider: CultureInfo.InvariantCulture), bufferSize: 50_000),

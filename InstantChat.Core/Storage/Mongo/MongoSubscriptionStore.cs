@@ -4,7 +4,7 @@ using MongoDB.Driver;
 
 namespace InstantChat.Core.Storage.Mongo;
 
-public sealed class MongoSubscriptionStore(MongoDatabase db) : ISubscriptionStore
+public sealed class MongoSubscriptionStore(MongoDatabase db, SecretsAtRest secrets) : ISubscriptionStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 
@@ -34,20 +34,37 @@ public sealed class MongoSubscriptionStore(MongoDatabase db) : ISubscriptionStor
     public Task<bool> DeleteAsync(string subscriptionId, CancellationToken ct) => MongoEventStore.Guard(async () =>
         (await db.Subscriptions.DeleteOneAsync(F.Eq("_id", subscriptionId), ct)).DeletedCount == 1);
 
-    static BsonDocument ToDocument(WebhookSubscription s) => new()
+    public Task<int> SealPlaintextSecretsAsync(CancellationToken ct) => MongoEventStore.Guard(async () =>
+    {
+        var changed = 0;
+        foreach (var d in await db.Subscriptions.Find(F.Empty).ToListAsync(ct))
+        {
+            var (token, secret) = (MongoEventDocuments.Str(d, "verifyToken"), MongoEventDocuments.Str(d, "secret"));
+            if (SecretsAtRest.IsSealed(token) && SecretsAtRest.IsSealed(secret)) continue;
+            // Only while the values are still the ones read: another host may be writing this subscription.
+            var unchanged = F.Eq("_id", d["_id"]) & F.Eq("verifyToken", MongoEventDocuments.Str(token)) & F.Eq("secret", MongoEventDocuments.Str(secret));
+            var seal = Builders<BsonDocument>.Update
+                .Set("verifyToken", MongoEventDocuments.Str(secrets.Resealed(token))).Set("secret", MongoEventDocuments.Str(secrets.Resealed(secret)));
+            changed += (int)(await db.Subscriptions.UpdateOneAsync(unchanged, seal, cancellationToken: ct)).ModifiedCount;
+        }
+        return changed;
+    });
+
+    BsonDocument ToDocument(WebhookSubscription s) => new()
     {
         { "_id", s.SubscriptionId }, { "instagramAccountId", s.InstagramAccountId }, { "userId", MongoEventDocuments.Str(s.UserId) },
         { "subscribedFields", new BsonArray(s.SubscribedFields) },
-        { "url", MongoEventDocuments.Str(s.WebhookConfig.Url) }, { "verifyToken", MongoEventDocuments.Str(s.WebhookConfig.VerifyToken) },
-        { "secret", MongoEventDocuments.Str(s.WebhookConfig.Secret) },
+        { "url", MongoEventDocuments.Str(s.WebhookConfig.Url) }, { "verifyToken", MongoEventDocuments.Str(secrets.Seal(s.WebhookConfig.VerifyToken)) },
+        { "secret", MongoEventDocuments.Str(secrets.Seal(s.WebhookConfig.Secret)) },
         { "enableQueue", s.ProcessingConfig.EnableQueue }, { "batchSize", s.ProcessingConfig.BatchSize }, { "retryAttempts", s.ProcessingConfig.RetryAttempts },
         { "createdAt", s.CreatedAt.ToUnixTimeMilliseconds() }, { "updatedAt", s.UpdatedAt.ToUnixTimeMilliseconds() },
     };
 
-    static WebhookSubscription FromDocument(BsonDocument d) => new(
+    WebhookSubscription FromDocument(BsonDocument d) => new(
         d["_id"].AsString, d["instagramAccountId"].AsString, MongoEventDocuments.Str(d, "userId"),
         d["subscribedFields"].AsBsonArray.Select(v => v.AsString).ToList(),
-        new WebhookConfig(MongoEventDocuments.Str(d, "url"), MongoEventDocuments.Str(d, "verifyToken"), MongoEventDocuments.Str(d, "secret")),
+        new WebhookConfig(MongoEventDocuments.Str(d, "url"),
+            secrets.Open(MongoEventDocuments.Str(d, "verifyToken"), d["_id"].AsString), secrets.Open(MongoEventDocuments.Str(d, "secret"), d["_id"].AsString)),
         new ProcessingConfig(d["enableQueue"].AsBoolean, d["batchSize"].ToInt32(), d["retryAttempts"].ToInt32()),
         DateTimeOffset.FromUnixTimeMilliseconds(d["createdAt"].ToInt64()), DateTimeOffset.FromUnixTimeMilliseconds(d["updatedAt"].ToInt64()));
 }

@@ -35,7 +35,13 @@ public sealed class SqliteDatabase
     /// <summary>Creates the folder, the file and the schema; idempotent.</summary>
     public void Initialize()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(folder)) OwnerOnly.Folder(folder); // an existing DATA_DIR is the operator's to set
+        // SQLite gives the -wal and -shm files the database file's mode when it creates them, so the
+        // file is created 0600 before SQLite opens it; files from before are tightened.
+        OwnerOnly.CreateFile(Path);
+        OwnerOnly.Tighten(Path + "-wal");
+        OwnerOnly.Tighten(Path + "-shm");
         using var connection = Open();
         var hadEvents = TableExists(connection, "events");
         var hadIndex = TableExists(connection, "events_fts");

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;
 
-public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWriter writer) : ISubscriptionStore
+public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWriter writer, SecretsAtRest secrets) : ISubscriptionStore
 {
     const string Columns = """
         subscription_id, instagram_account_id, user_id, subscribed_fields, url, verify_token, secret,
@@ -44,7 +44,28 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
         return command.ExecuteNonQuery() == 1;
     }, cancellationToken);
 
-    static void Bind(SqliteCommand command, WebhookSubscription s)
+    public Task<int> SealPlaintextSecretsAsync(CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    {
+        // Read and rewritten in one write transaction: no change can come in between.
+        var plain = new List<(string Id, string? Token, string? Secret)>();
+        using (var r = ctx.Command("SELECT subscription_id, verify_token, secret FROM subscriptions").ExecuteReader())
+            while (r.Read())
+            {
+                var (token, secret) = (r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
+                if (!SecretsAtRest.IsSealed(token) || !SecretsAtRest.IsSealed(secret)) plain.Add((r.GetString(0), token, secret));
+            }
+        foreach (var (id, token, secret) in plain)
+        {
+            var command = ctx.Command("UPDATE subscriptions SET verify_token = $token, secret = $secret WHERE subscription_id = $id");
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$token", (object?)secrets.Resealed(token) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$secret", (object?)secrets.Resealed(secret) ?? DBNull.Value);
+            command.ExecuteNonQuery();
+        }
+        return plain.Count;
+    }, cancellationToken);
+
+    void Bind(SqliteCommand command, WebhookSubscription s)
     {
         var p = command.Parameters;
         p.AddWithValue("$id", s.SubscriptionId);
@@ -52,8 +73,8 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
         p.AddWithValue("$user", (object?)s.UserId ?? DBNull.Value);
         p.AddWithValue("$fields", JsonSerializer.Serialize(s.SubscribedFields));
         p.AddWithValue("$url", (object?)s.WebhookConfig.Url ?? DBNull.Value);
-        p.AddWithValue("$token", (object?)s.WebhookConfig.VerifyToken ?? DBNull.Value);
-        p.AddWithValue("$secret", (object?)s.WebhookConfig.Secret ?? DBNull.Value);
+        p.AddWithValue("$token", (object?)secrets.Seal(s.WebhookConfig.VerifyToken) ?? DBNull.Value);
+        p.AddWithValue("$secret", (object?)secrets.Seal(s.WebhookConfig.Secret) ?? DBNull.Value);
         p.AddWithValue("$queue", s.ProcessingConfig.EnableQueue ? 1 : 0);
         p.AddWithValue("$batch", s.ProcessingConfig.BatchSize);
         p.AddWithValue("$retries", s.ProcessingConfig.RetryAttempts);
@@ -74,7 +95,7 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
             string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
             list.Add(new WebhookSubscription(r.GetString(0), r.GetString(1), S(2),
                 JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [],
-                new WebhookConfig(S(4), S(5), S(6)),
+                new WebhookConfig(S(4), secrets.Open(S(5), r.GetString(0)), secrets.Open(S(6), r.GetString(0))),
                 new ProcessingConfig(r.GetInt64(7) == 1, r.GetInt32(8), r.GetInt32(9)),
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11))));
         }
