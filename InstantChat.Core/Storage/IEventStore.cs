@@ -47,7 +47,31 @@ public sealed record EventQuery(
     public const int MaxLimit = 500;
 }
 
+/// <summary>
+/// A page of events, newest first. A text search may return a short (even empty) page that still
+/// has a cursor: it examines a bounded number of matches per call, and the next call goes on.
+/// </summary>
 public sealed record EventPage(IReadOnlyList<WebhookEvent> Items, string? NextCursor);
+
+public static class EventStoreExtensions
+{
+    /// <summary>
+    /// For a person looking at a page: follows a short page's cursor until the page is full or
+    /// <paramref name="maxCalls"/> calls were made, so a selective search shows results, not an empty page.
+    /// </summary>
+    public static async Task<EventPage> ListFullPageAsync(this IEventStore store, EventQuery query, CancellationToken cancellationToken, int maxCalls = 10)
+    {
+        var page = await store.ListAsync(query, cancellationToken);
+        if (page.Items.Count >= query.Limit || page.NextCursor is null) return page;
+        var items = page.Items.ToList();
+        for (var call = 1; call < maxCalls && items.Count < query.Limit && page.NextCursor is not null; call++)
+        {
+            page = await store.ListAsync(query with { Cursor = page.NextCursor, Limit = query.Limit - items.Count }, cancellationToken);
+            items.AddRange(page.Items);
+        }
+        return new EventPage(items, page.NextCursor);
+    }
+}
 
 /// <summary>The store could not be reached or could not commit: the caller must not acknowledge.</summary>
 public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -36,6 +36,26 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    public async Task List_TextSearchWhoseFilterExcludesTheNewestMatches_StopsAtTheScanLimitAndGoesOnFromThere()
+    {
+        await CommitAsync(Deliveries.Envelope("acct-b", Deliveries.Message("old", "order from b")), T0);
+        var many = SqliteEventStore.TextScanLimit + 500;
+        for (var d = 0; d < many / 100; d++)
+            await CommitAsync(Deliveries.Envelope("acct-a", Enumerable.Range(0, 100).Select(i => Deliveries.Message($"a{d}.{i}", "order from a")).ToArray()), T0.AddSeconds(1 + d));
+
+        var first = await _stores.Events.ListAsync(new EventQuery(Text: "order", AccountId: "acct-b"), CancellationToken.None);
+        var second = await _stores.Events.ListAsync(new EventQuery(Text: "order", AccountId: "acct-b", Cursor: first.NextCursor), CancellationToken.None);
+
+        Assert.Empty(first.Items);
+        Assert.NotNull(first.NextCursor);
+        Assert.Equal(["order from b"], second.Items.Select(e => e.Content.Text));
+        Assert.Null(second.NextCursor);
+        // What a page shows a person: the calls are followed until there is something to show.
+        var shown = await _stores.Events.ListFullPageAsync(new EventQuery(Text: "order", AccountId: "acct-b"), CancellationToken.None);
+        Assert.Equal(["order from b"], shown.Items.Select(e => e.Content.Text));
+    }
+
+    [Fact]
     public async Task Initialize_StoreFromBeforeTheSearchIndex_IndexesWhatItHolds()
     {
         await CommitAsync(Deliveries.Envelope(Deliveries.Message("m1", "legacy text")));

@@ -7,8 +7,16 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// <summary>Queries over the embedded store; each call takes a pooled connection.</summary>
 public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer) : IEventStore
 {
+    /// <summary>
+    /// A text search examines at most this many of the newest matches per call: a common term with a
+    /// filter that excludes most of them (say, failed events mentioning "order") then costs the same
+    /// as any other page. A short page keeps a cursor: the next call goes on from where this one stopped.
+    /// </summary>
+    public const int TextScanLimit = 500;
+
     public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
     {
+        if (query.Text is { } text && !TextSearch.IsSearchable(text)) return new EventPage([], null);
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
         var where = new List<string>();
@@ -25,15 +33,15 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         if (query.From is { } from) Add("e.event_id >= $from", "$from", EventIds.MinFor(from));
         if (query.To is { } to) Add("e.event_id < $to", "$to", EventIds.MinFor(to.AddMilliseconds(1)));
         var sql = new StringBuilder();
-        if (query.Text is { } text)
+        if (query.Text is not null)
         {
-            if (!TextSearch.IsSearchable(text)) return new EventPage([], null);
-            // The trigram index drives: its matches come newest first (by rowid) and stop at the
-            // limit, so a search costs the same whether it matches everything or nothing.
-            sql.Append($"SELECT {SqliteEventColumns.SelectOf("e")} FROM events_fts f CROSS JOIN events e ON e.rowid = f.rowid");
-            Add("events_fts MATCH $q", "$q", "\"" + text.Replace("\"", "\"\"") + "\"");
-            if (query.Cursor is { } after) Add("f.rowid < (SELECT rowid FROM events WHERE event_id = $cursor)", "$cursor", after);
-            sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY f.rowid DESC");
+            // The trigram index drives, newest first (by rowid), over at most TextScanLimit matches.
+            sql.Append($"SELECT {SqliteEventColumns.SelectOf("e")} FROM ({TextMatches}) f CROSS JOIN events e ON e.rowid = f.rowid");
+            command.Parameters.AddWithValue("$q", FtsPhrase(query.Text));
+            command.Parameters.AddWithValue("$cursor", (object?)query.Cursor ?? DBNull.Value);
+            command.Parameters.AddWithValue("$scan", TextScanLimit);
+            if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
+            sql.Append(" ORDER BY f.rowid DESC");
         }
         else
         {
@@ -50,10 +58,34 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
                 items.Add(SqliteEventColumns.Read(reader));
-        if (items.Count <= query.Limit) return new EventPage(items, null);
-        items.RemoveAt(items.Count - 1);
-        return new EventPage(items, items[^1].EventId);
+        if (items.Count > query.Limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            return new EventPage(items, items[^1].EventId);
+        }
+        return new EventPage(items, query.Text is null ? null : await LastScannedAsync(connection, query.Text, query.Cursor, cancellationToken));
     }
+
+    /// <summary>The newest matches after the cursor (an event id), as many as one call may examine.</summary>
+    const string TextMatches = """
+        SELECT rowid FROM events_fts WHERE events_fts MATCH $q
+          AND ($cursor IS NULL OR rowid < (SELECT rowid FROM events WHERE event_id = $cursor))
+        ORDER BY rowid DESC LIMIT $scan
+        """;
+
+    /// <summary>When a search stopped at its scan limit: the last match it examined, where the next call goes on.</summary>
+    static async Task<string?> LastScannedAsync(SqliteConnection connection, string text, string? cursor, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT e.event_id FROM ({TextMatches} OFFSET $scan - 1) f JOIN events e ON e.rowid = f.rowid";
+        command.Parameters.AddWithValue("$q", FtsPhrase(text));
+        command.Parameters.AddWithValue("$cursor", (object?)cursor ?? DBNull.Value);
+        command.Parameters.AddWithValue("$scan", TextScanLimit);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>The text as one FTS5 phrase: quoted, so no character of it is query syntax.</summary>
+    static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 
     public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken)
     {

@@ -121,7 +121,7 @@ public sealed partial class Events : IDisposable
         _loading = true;
         try
         {
-            var page = await Store.ListAsync(Query(), CancellationToken.None);
+            var page = await Store.ListFullPageAsync(Query(), CancellationToken.None);
             (_items, _nextCursor, _error) = (page.Items, page.NextCursor, null);
             if (_cursor is null) _newCount = 0;
         }
