@@ -60,18 +60,13 @@ sealed class WebhookBody : IDisposable
     {
         get
         {
-            var chunks = _share.Taken;
-            if (chunks.Count <= 1) return new(chunks.Count == 0 ? ReadOnlyMemory<byte>.Empty : chunks[0].AsMemory(0, _length));
-            Segment? first = null, last = null;
             var left = _length;
-            foreach (var chunk in chunks)
+            return ByteSequence.Of(_share.Taken.TakeWhile(_ => left > 0).Select(chunk =>
             {
                 var part = chunk.AsMemory(0, Math.Min(left, chunk.Length));
                 left -= part.Length;
-                last = last is null ? first = new Segment(part, 0) : last.Append(part);
-                if (left == 0) break;
-            }
-            return new(first!, 0, last!, last!.Memory.Length);
+                return (ReadOnlyMemory<byte>)part;
+            }));
         }
     }
 
@@ -85,16 +80,4 @@ sealed class WebhookBody : IDisposable
     }
 
     public void Dispose() => _share.Dispose();
-
-    sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex) => (Memory, RunningIndex) = (memory, runningIndex);
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
 }
