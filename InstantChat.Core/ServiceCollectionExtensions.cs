@@ -39,13 +39,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TestEventService>();
         services.AddSingleton<IngestWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        services.AddSingleton<LogProgress>();
+        services.AddHostedService<LogProgressRefresher>();
+        services.AddSingleton<LogSignal>();
         services.AddSingleton<IEventFeed, InProcessEventFeed>();
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<RetryService>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
-        services.AddSingleton<IEventHandler, ReparseHandler>();
+        services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<Reparser>();
         services.AddOptions<UserOptions>().Bind(configuration);
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<UserCache>();
@@ -64,6 +68,8 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddSingleton<QueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
+        services.AddSingleton<LogProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogProcessor>());
         // Demo traffic, off by default. Registered after the ingest writer, so it stops before it (reverse order).
         services.AddOptions<SimulatorOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Simulator>();
@@ -101,6 +107,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MongoDatabase>();
         services.AddSingleton<IStoreInitializer, MongoStoreInitializer>();
         services.AddSingleton<IIngestStore, MongoIngestStore>();
+        services.AddSingleton<MongoBusinessWrites>();
+        services.AddSingleton<IBusinessStore>(sp => sp.GetRequiredService<MongoBusinessWrites>());
+        services.AddSingleton<MongoDeliveryLog>();
+        services.AddSingleton<IDeliveryLog>(sp => sp.GetRequiredService<MongoDeliveryLog>());
+        services.AddSingleton<MongoLogConsumer>();
+        services.AddSingleton<ILogConsumer>(sp => sp.GetRequiredService<MongoLogConsumer>());
         services.AddSingleton<IEventStore, MongoEventStore>();
         services.AddSingleton<IQueueStore, MongoQueueStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
@@ -122,6 +134,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStoreInitializer, SqliteStoreInitializer>();
         services.AddSingleton<SqliteWriter>();
         services.AddSingleton<IIngestStore, SqliteIngestStore>();
+        services.AddSingleton<SqliteDeliveryLog>();
+        services.AddSingleton<IDeliveryLog>(sp => sp.GetRequiredService<SqliteDeliveryLog>());
+        services.AddSingleton<SqliteLogConsumer>();
+        services.AddSingleton<ILogConsumer>(sp => sp.GetRequiredService<SqliteLogConsumer>());
+        services.AddSingleton<IBusinessStore, SqliteBusinessWrites>();
         services.AddSingleton<IEventStore, SqliteEventStore>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();

@@ -9,7 +9,7 @@ namespace InstantChat.Core.Conversations;
 /// Messages, reactions, read receipts, postbacks and referrals become thread state. Each turns its
 /// event into one commutative upsert, which is what makes them idempotent and order-independent.
 /// </summary>
-public sealed class ConversationHandlers(IConversationStore store) : IEventHandler
+public sealed class ConversationHandlers : IEventHandler
 {
     public IReadOnlyCollection<string> EventTypes { get; } =
     [
@@ -17,28 +17,27 @@ public sealed class ConversationHandlers(IConversationStore store) : IEventHandl
         Webhooks.EventTypes.MessagingPostbacks, Webhooks.EventTypes.MessagingReferral,
     ];
 
-    public Task HandleAsync(WebhookEvent e, CancellationToken cancellationToken)
+    public BusinessWrite Plan(WebhookEvent e, JsonElement update)
     {
-        using var doc = JsonDocument.Parse(e.Payload ?? throw new InvalidDataException("the event has no payload"));
         // Messaging items come bare in messaging[], or as the value of a change (Meta's dashboard test).
-        var item = doc.RootElement.Prop("field") is not null && doc.RootElement.Prop("value") is { } value ? value : doc.RootElement;
+        var item = update.Prop("field") is not null && update.Prop("value") is { } value ? value : update;
         var account = e.AccountId ?? throw new InvalidDataException("the event has no account id");
         var sender = e.SenderId ?? throw new InvalidDataException("the event has no sender id");
 
         return e.EventType switch
         {
-            Webhooks.EventTypes.Messages => store.ApplyMessageAsync(Message(e, item, account, sender), cancellationToken),
-            Webhooks.EventTypes.MessageReactions => store.ApplyReactionAsync(Reaction(e, item, account, sender), cancellationToken),
-            Webhooks.EventTypes.MessagingSeen => store.ApplyMessageAsync(
+            Webhooks.EventTypes.Messages => Message(e, item, account, sender),
+            Webhooks.EventTypes.MessageReactions => Reaction(e, item, account, sender),
+            Webhooks.EventTypes.MessagingSeen =>
                 new MessageWrite(account, Required(item.Prop("read").Prop("mid").Str(), "read.mid"), ConversationIds.For(account, sender), sender, e.Timestamp)
-                { SeenMarker = true }, cancellationToken),
-            Webhooks.EventTypes.MessagingPostbacks => store.ApplyMessageAsync(Postback(e, item, account, sender), cancellationToken),
-            Webhooks.EventTypes.MessagingReferral => store.ApplyMessageAsync(
+                { SeenMarker = true },
+            Webhooks.EventTypes.MessagingPostbacks => Postback(e, item, account, sender),
+            Webhooks.EventTypes.MessagingReferral =>
                 new MessageWrite(account, $"referral:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
                 {
                     HasContent = true,
                     Referral = new Referral(item.Prop("referral").Prop("ref").Str(), item.Prop("referral").Prop("source").Str(), item.Prop("referral").Prop("type").Str()),
-                }, cancellationToken),
+                },
             _ => throw new InvalidOperationException($"no conversation rule for {e.EventType}"),
         };
     }

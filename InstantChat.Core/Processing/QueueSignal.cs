@@ -1,10 +1,10 @@
 namespace InstantChat.Core.Processing;
 
 /// <summary>
-/// Wakes the queue worker as soon as something is queued, so the happy path has no polling delay;
-/// many notifications while it is busy collapse into one wake-up.
+/// Wakes a background loop as soon as there is work, so the happy path has no polling delay; many
+/// notifications while it is busy collapse into one wake-up.
 /// </summary>
-public sealed class QueueSignal
+public abstract class WakeSignal
 {
     readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -16,3 +16,9 @@ public sealed class QueueSignal
     /// <summary>True when notified, false when the timeout (the safety-net poll) passed first.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }
+
+/// <summary>Something is due in the retry queue.</summary>
+public sealed class QueueSignal : WakeSignal;
+
+/// <summary>A delivery was appended to the log.</summary>
+public sealed class LogSignal : WakeSignal;

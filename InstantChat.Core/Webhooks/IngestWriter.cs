@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using InstantChat.Core.Notifications;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Hosting;
@@ -8,13 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace InstantChat.Core.Webhooks;
 
 /// <summary>
-/// Group commit: deliveries that arrive while a commit is in flight share the next one, so one
-/// fsync acknowledges many of them. A caller's task completes only after its commit is durable.
+/// Group commit to the delivery log: deliveries that arrive while an append is in flight share the
+/// next one, so one fsync acknowledges many of them. A caller's task completes only after its
+/// append is durable. Nothing else happens here: no parsing, no events, no per-event write.
 /// </summary>
-public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSignal, IEventFeed feed, WebhookMetrics metrics, ILogger<IngestWriter> logger) : BackgroundService
+public sealed partial class IngestWriter(IDeliveryLog log, LogSignal logSignal, LogProgress progress, ILogger<IngestWriter> logger) : BackgroundService
 {
     const int MaxDeliveriesPerCommit = 1_000;
-    const int MaxEventsPerCommit = 20_000;
+    const long MaxBytesPerCommit = 32L * 1024 * 1024;
 
     readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
     {
@@ -22,9 +22,10 @@ public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSi
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    public async Task<CommitResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken)
+    /// <summary>Appends the delivery; returns its position in the log once that is durable.</summary>
+    public async Task<long> WriteAsync(LogAppend delivery, CancellationToken cancellationToken)
     {
-        var pending = new Pending(batch, new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(delivery, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken);
@@ -41,33 +42,31 @@ public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSi
     {
         var reader = _queue.Reader;
         var group = new List<Pending>(64);
-        var batches = new List<IngestBatch>(64);
+        var appends = new List<LogAppend>(64);
         // Runs until the channel is completed in StopAsync, so everything queued is still committed.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             group.Clear();
-            batches.Clear();
-            var events = 0;
-            while (group.Count < MaxDeliveriesPerCommit && events < MaxEventsPerCommit && reader.TryRead(out var next))
+            appends.Clear();
+            long bytes = 0;
+            while (group.Count < MaxDeliveriesPerCommit && bytes < MaxBytesPerCommit && reader.TryRead(out var next))
             {
                 group.Add(next);
-                batches.Add(next.Batch);
-                events += next.Batch.Events.Count;
+                appends.Add(next.Delivery);
+                bytes += next.Delivery.Body.Length;
             }
-            await CommitAsync(group, batches);
+            await CommitAsync(group, appends);
         }
     }
 
-    async Task CommitAsync(List<Pending> group, List<IngestBatch> batches)
+    async Task CommitAsync(List<Pending> group, List<LogAppend> appends)
     {
         try
         {
-            var results = await store.CommitAsync(batches, CancellationToken.None);
-            for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i]);
-            queueSignal.Notify();
-            var inserted = results.SelectMany(r => r.Inserted).ToList();
-            metrics.Events(inserted, "received");
-            feed.Publish(EventChange.Received, inserted);
+            var seqs = await log.AppendAsync(appends, CancellationToken.None);
+            progress.Appended(group.Count);
+            for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(seqs[i]);
+            logSignal.Notify();
         }
         catch (Exception ex)
         {
@@ -90,5 +89,5 @@ public sealed partial class IngestWriter(IIngestStore store, QueueSignal queueSi
     [LoggerMessage(LogLevel.Error, "Group commit of {Deliveries} deliveries failed: {ErrorType} {Error}")]
     partial void LogCommitFailed(int deliveries, string errorType, string error);
 
-    sealed record Pending(IngestBatch Batch, TaskCompletionSource<CommitResult> Completion);
+    sealed record Pending(LogAppend Delivery, TaskCompletionSource<long> Completion);
 }

@@ -1,4 +1,5 @@
 using InstantChat.Core.Common;
+using InstantChat.Core.Storage;
 
 namespace InstantChat.Core.Webhooks;
 
@@ -10,7 +11,7 @@ public sealed record TestEventUser(string? Username);
 /// "Send test event" for the API and the dashboard: a genuine envelope through the real ingest
 /// path. Throws <see cref="Storage.StoreUnavailableException"/> when it could not be stored.
 /// </summary>
-public sealed class TestEventService(WebhookIngestor ingestor, TimeProvider clock)
+public sealed class TestEventService(WebhookIngestor ingestor, IEventStore events, Parsing.InstagramParser parser, TimeProvider clock)
 {
     public async Task<ChangeResult<string>> SendAsync(TestEventBody? body, CancellationToken ct)
     {
@@ -24,7 +25,19 @@ public sealed class TestEventService(WebhookIngestor ingestor, TimeProvider cloc
         if (errors.Count > 0) return Change.Invalid(errors);
 
         var request = new TestEventRequest(body!.EventType!, body.AccountId!, body.SenderId!, body.Content?.Text, body.UserInfo?.Username);
-        var outcome = await ingestor.IngestAsync(TestEvents.Envelope(request, clock.GetUtcNow()), "application/json", ct);
-        return Change.Done(outcome.Inserted.Single().EventId);
+        var envelope = TestEvents.Envelope(request, clock.GetUtcNow());
+        // Its ids are fresh, so its deduplication key names the one event the processor will make of it.
+        var key = parser.Parse(envelope, "test", clock.GetUtcNow()).Single().DeduplicationKey;
+        await ingestor.IngestAsync(envelope, "application/json", ct);
+        var deadline = clock.GetUtcNow() + ProcessingWait;
+        while (true)
+        {
+            if (await events.FindByKeyAsync(key, ct) is { } stored) return Change.Done(stored.EventId);
+            if (clock.GetUtcNow() > deadline)
+                throw new StoreUnavailableException($"the test event was logged but not processed within {ProcessingWait.TotalSeconds} s (is a processor running?)");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, ct);
+        }
     }
+
+    static readonly TimeSpan ProcessingWait = TimeSpan.FromSeconds(10);
 }

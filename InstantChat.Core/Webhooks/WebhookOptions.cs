@@ -69,6 +69,15 @@ public sealed class WebhookOptions
     [Range(2L * MinBodyLimit, 64L * 1024 * 1024 * 1024, ErrorMessage = "WEBHOOK_MAX_INFLIGHT_BYTES must be between {1} and {2} bytes.")]
     public long MaxInflightBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Acknowledged deliveries not yet processed before new ones get 503: the log absorbs a burst
+    /// (a viral post, a live video) and processing catches up behind it, but not without bound.
+    /// The default holds well over a minute of the fastest acknowledgement rate measured here.
+    /// </summary>
+    [ConfigurationKeyName("WEBHOOK_MAX_BACKLOG")]
+    [Range(1, 1_000_000_000, ErrorMessage = "WEBHOOK_MAX_BACKLOG must be between {1} and {2} deliveries.")]
+    public long MaxBacklog { get; init; } = 2_000_000;
+
     public IEnumerable<byte[]> AppSecrets()
     {
         if (!string.IsNullOrEmpty(InstagramAppSecret)) yield return System.Text.Encoding.UTF8.GetBytes(InstagramAppSecret);

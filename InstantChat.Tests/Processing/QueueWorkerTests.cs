@@ -21,10 +21,15 @@ public sealed class QueueWorkerTests : IDisposable
 
     public void Dispose() => _stores.Dispose();
 
-    QueueWorker Worker(int batchSize = 10) => new(
-        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
-        Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 }),
-        _clock, NullLogger<QueueWorker>.Instance);
+    QueueWorker Worker(int batchSize = 10, IEventFeed? feed = null, IEventHandler[]? handlers = null)
+    {
+        var options = Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 });
+        var subscriptions = new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance);
+        var signal = new QueueSignal();
+        return new(_stores.Queue, new AttemptRunner(new HandlerRegistry(handlers ?? [_handler]), subscriptions, options, _clock, NullLogger<AttemptRunner>.Instance),
+            new SqliteBusinessWrites(_stores.Writer), new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.InstagramParser(), signal),
+            signal, feed ?? new InProcessEventFeed(), TestMetrics.Create(), subscriptions, options, _clock, NullLogger<QueueWorker>.Instance);
+    }
 
     async Task<List<WebhookEvent>> IngestAsync(params (string Mid, string Text)[] messages)
     {
@@ -93,8 +98,7 @@ public sealed class QueueWorkerTests : IDisposable
     public async Task Drain_NoHandlerForTheField_Skips()
     {
         var e = (await IngestAsync(("m1", "ok")))[0];
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
-            Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
+        var worker = Worker(handlers: []);
 
         await worker.DrainOnceAsync(default);
 
@@ -109,8 +113,7 @@ public sealed class QueueWorkerTests : IDisposable
         var feed = new InProcessEventFeed();
         var published = new List<WebhookEvent>();
         using var _ = feed.Subscribe((change, events) => { if (change == EventChange.Updated) published.AddRange(events); });
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed, TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
-            Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
+        var worker = Worker(feed: feed);
 
         await worker.DrainOnceAsync(default);
 
@@ -126,11 +129,11 @@ public sealed class QueueWorkerTests : IDisposable
         public ConcurrentBag<string> Seen { get; } = [];
         public IReadOnlyCollection<string> EventTypes { get; } = [Core.Webhooks.EventTypes.Messages];
 
-        public Task HandleAsync(WebhookEvent e, CancellationToken cancellationToken)
+        public BusinessWrite Plan(WebhookEvent e, System.Text.Json.JsonElement update)
         {
             if (e.Content.Text == "fail") throw new InvalidOperationException("boom");
             Seen.Add(e.EventId);
-            return Task.CompletedTask;
+            return new Core.Conversations.MessageWrite(e.AccountId!, e.EventId, $"{e.AccountId}-{e.SenderId}", e.SenderId!, e.Timestamp);
         }
     }
 }

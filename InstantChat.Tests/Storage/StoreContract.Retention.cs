@@ -17,7 +17,7 @@ public abstract partial class StoreContract
         var recent = await CommitAsync(Deliveries.Envelope(Deliveries.Message("new1", "x")), T0);
         var claimed = await Queue.ClaimAsync(new ClaimRequest(10, T0, TimeSpan.FromSeconds(30), "w", EventIds: old.Inserted.Select(e => e.EventId).ToList()), default);
         await Queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, ProcessingStatus.Completed, T0, T0, 1, null, null)).ToList(), "w", default);
-        var stats = new StatsService(Stats, new FakeTimeProvider(T0));
+        var stats = new StatsService(Stats, Stores.Consumer, new FakeTimeProvider(T0));
         var totalBefore = (await stats.ReportAsync(default)).Total;
 
         var deleted = await Retention.PurgeAsync(T0.AddDays(-30), 100, default);

@@ -10,6 +10,8 @@ namespace InstantChat.Tests.TestSupport;
 /// <summary>Every store of one backend, as the contract suite sees it.</summary>
 public interface IStoreSet
 {
+    IDeliveryLog Log { get; }
+    ILogConsumer Consumer { get; }
     IIngestStore Ingest { get; }
     IEventStore Events { get; }
     IQueueStore Queue { get; }

@@ -181,7 +181,7 @@ public sealed class WebhookEndpointTests : IDisposable
     {
         using var app = new AppFactory
         {
-            ConfigureTestServices = s => s.AddSingleton<IIngestStore>(new UnavailableStore()),
+            ConfigureTestServices = s => s.AddSingleton<IDeliveryLog>(new UnavailableLog()),
         };
         var response = await app.CreateClient().SendAsync(Signing.SignedPost(OneMessage()));
 
@@ -189,10 +189,10 @@ public sealed class WebhookEndpointTests : IDisposable
         Assert.NotNull(response.Headers.RetryAfter);
     }
 
-    /// <summary>Failure injection: the store's commit throws as a full disk or a lost server would.</summary>
-    sealed class UnavailableStore : IIngestStore
+    /// <summary>Failure injection: the log's append throws as a full disk or a lost server would.</summary>
+    sealed class UnavailableLog : IDeliveryLog
     {
-        public Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<LogAppend> deliveries, CancellationToken cancellationToken) =>
             throw new StoreUnavailableException("disk full");
     }
 }

@@ -1,4 +1,3 @@
-using InstantChat.Core.Notifications;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Webhooks;
@@ -9,14 +8,14 @@ namespace InstantChat.Tests.Webhooks;
 
 public sealed class IngestWriterTests
 {
-    /// <summary>A store whose first commit hangs until released, then fails like an unreachable server.</summary>
-    sealed class FailingStore : IIngestStore
+    /// <summary>A log whose first append hangs until released, then fails like an unreachable server.</summary>
+    sealed class FailingLog : IDeliveryLog
     {
         public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public readonly TaskCompletionSource Entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Commits;
 
-        public async Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<LogAppend> deliveries, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Commits);
             Entered.TrySetResult();
@@ -25,16 +24,15 @@ public sealed class IngestWriterTests
         }
     }
 
-    static IngestBatch Batch(string id) => new(new Delivery(id, DateTimeOffset.UtcNow, "application/json", "{}"u8.ToArray()), []);
+    static LogAppend Batch(string id) => new(id, DateTimeOffset.UtcNow, "application/json", "{}"u8.ToArray(), null);
 
     [Fact]
     public async Task Commit_FailsWhileOthersQueued_QueuedDeliveriesFailAtOnceWithoutACommitOfTheirOwn()
     {
         // Found by reliability/ (MongoDB outage): deliveries queued behind a failing commit waited for
         // their own failing commit, and answered 503 after 8-9 s, past Meta's 5 s.
-        var store = new FailingStore();
-        using var metrics = TestMetrics.Create();
-        var writer = new IngestWriter(store, new QueueSignal(), new InProcessEventFeed(), metrics, NullLogger<IngestWriter>.Instance);
+        var store = new FailingLog();
+        var writer = new IngestWriter(store, new LogSignal(), new LogProgress(), NullLogger<IngestWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         try
         {

@@ -79,11 +79,17 @@ public static partial class WebhookEndpoints
 
         try
         {
-            var stored = await ingestor.IngestAsync(body!.ToArray(), http.Request.ContentType, verdict.Vouched, cancellationToken);
-            if (stored.Refusal is { } why) return Refused(logger, metrics, admission, address, new(SignatureCheck.ForeignAccount, Detail: why), started);
-            LogAccepted(logger, stored.DeliveryId, body.Length, stored.Events, stored.Duplicates, Elapsed(started));
+            var logged = await ingestor.IngestAsync(body!.ToArray(), http.Request.ContentType, verdict.Vouched, cancellationToken);
+            LogAccepted(logger, logged.DeliveryId, body.Length, Elapsed(started));
             metrics.Delivery("accepted", Elapsed(started));
-            return TypedResults.Ok(new DeliveryAccepted(stored.DeliveryId, stored.Events, stored.Duplicates));
+            return TypedResults.Ok(new DeliveryAccepted(logged.DeliveryId));
+        }
+        catch (BacklogFullException ex)
+        {
+            LogBacklogFull(logger, ex.Message);
+            metrics.Delivery("backlog_full", Elapsed(started));
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: 503, title: "Backlog full", detail: $"{ex.Message}; retry later.");
         }
         catch (StoreUnavailableException ex)
         {
@@ -149,8 +155,11 @@ public static partial class WebhookEndpoints
 
     static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-    [LoggerMessage(LogLevel.Information, "Delivery {DeliveryId} accepted: {Size} bytes, {Events} events, {Duplicates} duplicates in {Ms:0.0} ms")]
-    static partial void LogAccepted(ILogger logger, string deliveryId, int size, int events, int duplicates, double ms);
+    [LoggerMessage(LogLevel.Information, "Delivery {DeliveryId} logged: {Size} bytes in {Ms:0.0} ms")]
+    static partial void LogAccepted(ILogger logger, string deliveryId, int size, double ms);
+
+    [LoggerMessage(LogLevel.Warning, "Delivery refused: {Reason}")]
+    static partial void LogBacklogFull(ILogger logger, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Delivery refused: signature {Check} in {Ms:0.0} ms")]
     static partial void LogRefused(ILogger logger, SignatureCheck check, double ms);
@@ -167,7 +176,8 @@ public static partial class WebhookEndpoints
     static partial void LogUnavailable(ILogger logger, int size, double ms, string error);
 }
 
-public sealed record DeliveryAccepted(string DeliveryId, int Events, int Duplicates);
+/// <summary>The answer to Meta: the delivery is in the log; its events follow within a second or so.</summary>
+public sealed record DeliveryAccepted(string DeliveryId);
 
 /// <summary>The log category of the one line per delivery.</summary>
 public sealed class DeliveryLog;

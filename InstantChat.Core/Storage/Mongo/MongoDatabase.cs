@@ -30,6 +30,7 @@ public sealed class MongoDatabase : IDisposable
     public void Dispose() => Client.Dispose();
     public IMongoDatabase Database { get; }
 
+    public IMongoCollection<BsonDocument> Log => Database.GetCollection<BsonDocument>("delivery_log");
     public IMongoCollection<BsonDocument> Events => Database.GetCollection<BsonDocument>("events");
     public IMongoCollection<BsonDocument> Deliveries => Database.GetCollection<BsonDocument>("deliveries");
     public IMongoCollection<BsonDocument> Attempts => Database.GetCollection<BsonDocument>("event_attempts");

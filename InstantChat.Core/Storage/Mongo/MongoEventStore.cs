@@ -4,7 +4,7 @@ using MongoDB.Driver;
 
 namespace InstantChat.Core.Storage.Mongo;
 
-public sealed class MongoEventStore(MongoDatabase db) : IEventStore
+public sealed class MongoEventStore(MongoDatabase db, MongoDeliveryLog log) : IEventStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 
@@ -36,18 +36,26 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
             ? MongoEventDocuments.FromDocument(d)
             : null;
 
+    public async Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken) =>
+        await Guard(() => db.Events.Find(F.Eq("dedupKey", deduplicationKey)).FirstOrDefaultAsync(cancellationToken)) is { } d
+            ? MongoEventDocuments.FromDocument(d)
+            : null;
+
     public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
         var d = await Guard(() => db.Deliveries.Find(F.Eq("_id", deliveryId)).FirstOrDefaultAsync(cancellationToken));
         if (d is null) return null;
         // A replay's bytes are those of the delivery it points to.
         var sameAs = MongoEventDocuments.Str(d, "sameAs");
-        var bytes = sameAs is null ? d : await Guard(() => db.Deliveries.Find(F.Eq("_id", sameAs)).FirstOrDefaultAsync(cancellationToken)) ?? d;
+        var owner = sameAs is null ? d : await Guard(() => db.Deliveries.Find(F.Eq("_id", sameAs)).FirstOrDefaultAsync(cancellationToken)) ?? d;
+        // The bytes are in the log document of the same id, or (a record from before the log) in the record.
+        var body = owner["body"].AsBsonBinaryData.Bytes;
+        if (body.Length == 0) body = await log.BodyAsync(owner["_id"].AsString, cancellationToken) ?? [];
         return new DeliveryRecord(
             d["_id"].AsString,
             DateTimeOffset.FromUnixTimeMilliseconds(d["receivedAt"].ToInt64()),
             d["size"].ToInt32(), d["eventCount"].ToInt32(), d["duplicateCount"].ToInt32(),
-            MongoEventDocuments.Str(d, "contentType"), bytes["body"].AsBsonBinaryData.Bytes,
+            MongoEventDocuments.Str(d, "contentType"), body,
             sameAs, d.GetValue("replays", 0).ToInt32());
     }
 

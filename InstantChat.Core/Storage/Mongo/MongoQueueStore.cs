@@ -141,6 +141,19 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             return added;
         });
 
+    /// <summary>A first attempt (the processor's) that failed, as a history document, before any retry overwrites the event.</summary>
+    internal static BsonDocument FirstAttempt(WebhookEvent e)
+    {
+        var finished = e.ProcessedAt ?? e.ReceivedAt;
+        return new BsonDocument
+        {
+            { "_id", $"{e.EventId}:{e.Attempts}:first" }, { "eventId", e.EventId }, { "attempt", e.Attempts },
+            { "startedAt", (finished - TimeSpan.FromMilliseconds(e.ProcessingMs ?? 0)).ToUnixTimeMilliseconds() },
+            { "finishedAt", finished.ToUnixTimeMilliseconds() }, { "outcome", e.ProcessedStatus.ToWire() },
+            { "error", MongoEventDocuments.Str(e.LastError) }, { "processingMs", e.ProcessingMs ?? 0 },
+        };
+    }
+
     public Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken ct) =>
         MongoEventStore.Guard<IReadOnlyList<AttemptRecord>>(async () =>
             (await db.Attempts.Find(F.Eq("eventId", eventId)).Sort(Builders<BsonDocument>.Sort.Ascending("startedAt")).ToListAsync(ct))

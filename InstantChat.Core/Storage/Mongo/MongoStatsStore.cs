@@ -5,21 +5,26 @@ using MongoDB.Driver;
 namespace InstantChat.Core.Storage.Mongo;
 
 /// <summary>
-/// Counters as documents updated with $inc. MongoDB has no transaction here (the store does not
-/// require one), so they are written right after the change they count: a crash between the two
-/// can leave a counter one write behind; the events themselves are never affected.
+/// Counters as documents updated with $inc: in the processor's transaction with the events they
+/// count; the retry queue's outcomes write them right after (a crash between the two can leave a
+/// counter one retry behind; the events themselves are never affected).
 /// </summary>
 public sealed class MongoStatsStore(MongoDatabase db) : IStatsStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 
-    internal static async Task ApplyAsync(MongoDatabase db, StatDeltas deltas, CancellationToken ct)
+    internal static Task ApplyAsync(MongoDatabase db, StatDeltas deltas, CancellationToken ct) => ApplyAsync(db, null, deltas, ct);
+
+    /// <summary>In <paramref name="session"/>'s transaction when there is one (the processor's commit): counted exactly once with what they count.</summary>
+    internal static async Task ApplyAsync(MongoDatabase db, IClientSessionHandle? session, StatDeltas deltas, CancellationToken ct)
     {
         if (deltas.IsEmpty) return;
         var writes = deltas.Deltas.Select(d => new UpdateOneModel<BsonDocument>(
             F.Eq("_id", $"{d.Key.Kind}|{d.Key.Key}"),
-            Builders<BsonDocument>.Update.Inc("value", d.Value).SetOnInsert("kind", d.Key.Kind).SetOnInsert("key", d.Key.Key)) { IsUpsert = true });
-        await db.Stats.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
+            Builders<BsonDocument>.Update.Inc("value", d.Value).SetOnInsert("kind", d.Key.Kind).SetOnInsert("key", d.Key.Key)) { IsUpsert = true }).ToList();
+        var options = new BulkWriteOptions { IsOrdered = false };
+        if (session is null) await db.Stats.BulkWriteAsync(writes, options, ct);
+        else await db.Stats.BulkWriteAsync(session, writes, options, ct);
     }
 
     public Task<IReadOnlyList<StatCounter>> ReadAsync(IReadOnlyCollection<string> kinds, CancellationToken ct) =>

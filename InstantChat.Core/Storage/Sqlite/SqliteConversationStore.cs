@@ -7,7 +7,11 @@ namespace InstantChat.Core.Storage.Sqlite;
 
 public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWriter writer) : IConversationStore
 {
-    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx => ApplyMessage(ctx, w), cancellationToken);
+
+    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx => ApplyReaction(ctx, w), cancellationToken);
+
+    internal static int ApplyMessage(SqliteWriteContext ctx, MessageWrite w)
     {
         // Content fields take the message's own values once it arrives; marks (deleted, seen,
         // unsupported) only ever switch on. Both orders of arrival end in the same row.
@@ -57,11 +61,10 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
         p.AddWithValue("$postback", w.Postback is { } pb ? JsonSerializer.Serialize(pb) : DBNull.Value);
         p.AddWithValue("$referral", w.Referral is { } rf ? JsonSerializer.Serialize(rf) : DBNull.Value);
         p.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
-        return 0;
-    }, cancellationToken);
+        return command.ExecuteNonQuery();
+    }
 
-    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    internal static int ApplyReaction(SqliteWriteContext ctx, ReactionWrite w)
     {
         // The newest action per (message, sender) wins; on a tie an unreact wins, so order never matters.
         var command = ctx.Command("""
@@ -79,9 +82,8 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
         command.Parameters.AddWithValue("$reaction", Db(w.Reaction));
         command.Parameters.AddWithValue("$emoji", Db(w.Emoji));
         command.Parameters.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
-        return 0;
-    }, cancellationToken);
+        return command.ExecuteNonQuery();
+    }
 
     public async Task<ConversationPage> ListAsync(string? accountId, int limit, string? cursor, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace InstantChat.Core.Storage.Sqlite;
 
 /// <summary>Queries over the embedded store; each call takes a pooled connection.</summary>
-public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer) : IEventStore
+public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer, SqliteDeliveryLog log) : IEventStore
 {
     /// <summary>
     /// A text search examines at most this many of the newest matches per call: a common term with a
@@ -87,12 +87,16 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
     /// <summary>The text as one FTS5 phrase: quoted, so no character of it is query syntax.</summary>
     static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 
-    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken)
+    public Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) => FindOneAsync("event_id", eventId, cancellationToken);
+
+    public Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken) => FindOneAsync("dedup_key", deduplicationKey, cancellationToken);
+
+    async Task<WebhookEvent?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE event_id = $id";
-        command.Parameters.AddWithValue("$id", eventId);
+        command.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE {column} = $value";
+        command.Parameters.AddWithValue("$value", value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? SqliteEventColumns.Read(reader) : null;
     }
@@ -101,16 +105,19 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        // A replay's bytes are those of the delivery it points to.
+        // A replay's bytes are those of the delivery it points to; a delivery's own are in the log
+        // (or, for a record from before the log, in the record).
         command.CommandText = """
             SELECT d.delivery_id, d.received_at, d.size, d.event_count, d.duplicate_count, d.content_type,
-                   COALESCE(o.body, d.body), d.same_as, d.replays
+                   COALESCE(o.body, d.body), d.same_as, d.replays, COALESCE(o.log_seq, d.log_seq)
             FROM deliveries d LEFT JOIN deliveries o ON o.delivery_id = d.same_as
             WHERE d.delivery_id = $id
             """;
         command.Parameters.AddWithValue("$id", deliveryId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
+        var body = (byte[])reader[6];
+        if (!reader.IsDBNull(9)) body = await log.BodyAsync(reader.GetInt64(9), cancellationToken) ?? [];
         return new DeliveryRecord(
             reader.GetString(0),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
@@ -118,7 +125,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
             reader.GetInt32(3),
             reader.GetInt32(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
-            (byte[])reader[6],
+            body,
             reader.IsDBNull(7) ? null : reader.GetString(7),
             reader.GetInt32(8));
     }

@@ -97,6 +97,21 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
         VALUES ($id, $attempt, $started, $finished, $outcome, $error, $ms)
         """;
 
+    /// <summary>A first attempt (the processor's) that failed goes into the history before any retry overwrites the row.</summary>
+    internal static void RecordFirstAttempt(SqliteWriteContext ctx, WebhookEvent e)
+    {
+        var finished = e.ProcessedAt ?? e.ReceivedAt;
+        var history = ctx.Command(HistorySql);
+        history.Parameters.AddWithValue("$id", e.EventId);
+        history.Parameters.AddWithValue("$attempt", e.Attempts);
+        history.Parameters.AddWithValue("$started", (finished - TimeSpan.FromMilliseconds(e.ProcessingMs ?? 0)).ToUnixTimeMilliseconds());
+        history.Parameters.AddWithValue("$finished", finished.ToUnixTimeMilliseconds());
+        history.Parameters.AddWithValue("$outcome", e.ProcessedStatus.ToWire());
+        history.Parameters.AddWithValue("$error", (object?)e.LastError ?? DBNull.Value);
+        history.Parameters.AddWithValue("$ms", e.ProcessingMs ?? 0);
+        history.ExecuteNonQuery();
+    }
+
     public async Task<long> QueueLengthAsync(CancellationToken cancellationToken)
     {
         await using var connection = database.Open();

@@ -7,6 +7,7 @@ static class SqliteSchema
     [
         ("deliveries", "same_as", "TEXT"),
         ("deliveries", "replays", "INTEGER NOT NULL DEFAULT 0"),
+        ("deliveries", "log_seq", "INTEGER"),
         ("users", "security_stamp", "TEXT NOT NULL DEFAULT ''"),
     ];
 
@@ -30,8 +31,11 @@ static class SqliteSchema
             content_type    TEXT,
             body            BLOB NOT NULL,
             same_as         TEXT,
-            replays         INTEGER NOT NULL DEFAULT 0
+            replays         INTEGER NOT NULL DEFAULT 0,
+            log_seq         INTEGER
         );
+        -- How far the processor has read the delivery log (log.db): written in the commit of what it made.
+        CREATE TABLE IF NOT EXISTS processor_state (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS events (
             event_id        TEXT NOT NULL PRIMARY KEY,
             dedup_key       TEXT NOT NULL,

@@ -6,13 +6,12 @@ namespace InstantChat.Core.Processing;
 
 /// <summary>
 /// A retried <c>unknown</c> event re-parses the delivery bytes it came from: after a parser fix the
-/// retry recovers it into proper events (deduplicated as usual); if it still does not parse, it fails again.
+/// retry recovers it into proper events (deduplicated as usual, queued for their first attempt); if
+/// it still does not parse, it fails again.
 /// </summary>
-public sealed class ReparseHandler(IEventStore events, IQueueStore queue, InstagramParser parser, QueueSignal signal) : IEventHandler
+public sealed class Reparser(IEventStore events, IQueueStore queue, InstagramParser parser, QueueSignal signal)
 {
-    public IReadOnlyCollection<string> EventTypes { get; } = [Webhooks.EventTypes.Unknown];
-
-    public async Task HandleAsync(WebhookEvent e, CancellationToken cancellationToken)
+    public async Task RecoverAsync(WebhookEvent e, CancellationToken cancellationToken)
     {
         var delivery = await events.FindDeliveryAsync(e.DeliveryId, cancellationToken)
             ?? throw new InvalidDataException($"delivery {e.DeliveryId} is no longer stored");

@@ -1,0 +1,114 @@
+using InstantChat.Core.Notifications;
+using InstantChat.Core.Parsing;
+using InstantChat.Core.Storage;
+using InstantChat.Core.Webhooks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InstantChat.Core.Processing;
+
+/// <summary>
+/// The one processing step: takes acknowledged deliveries from the log in order, many at a time,
+/// parses each once, makes each event's first attempt with the parser's own output, and commits the
+/// events (final, or pending a retry), their business writes, the stats and the log position in one
+/// transaction, so every delivery is processed exactly once, after a crash too. Failures go to the
+/// retry queue (<see cref="QueueWorker"/>); nothing that succeeds is ever queued.
+/// </summary>
+public sealed partial class LogProcessor(
+    ILogConsumer log,
+    IIngestStore store,
+    InstagramParser parser,
+    AttemptRunner attempts,
+    LogSignal signal,
+    LogProgress progress,
+    IEventFeed feed,
+    WebhookMetrics metrics,
+    IOptions<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<LogProcessor> logger) : BackgroundService
+{
+    /// <summary>A backlog is taken in larger batches than WEBHOOK_BATCH_SIZE: fewer, larger commits catch up faster.</summary>
+    const int BacklogBatch = 2_000;
+    const long MaxBatchBytes = 32L * 1024 * 1024;
+    readonly WebhookOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.WorkerEnabled) return;
+        var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMs);
+        var size = _options.BatchSize;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var processed = await ProcessOnceAsync(size, stoppingToken);
+                // A full batch means a backlog: take the next one larger.
+                size = processed >= size ? Math.Min(BacklogBatch, Math.Max(size, _options.BatchSize) * 2) : _options.BatchSize;
+                if (processed == 0) await signal.WaitAsync(poll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // nothing is lost: the log position moves only with a commit
+            }
+            catch (Exception ex)
+            {
+                LogBatchFailed(ex.GetType().Name, ex.Message);
+                await Task.Delay(poll, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>One take → parse → attempt → commit cycle; returns how many deliveries it processed.</summary>
+    public async Task<int> ProcessOnceAsync(int maxDeliveries, CancellationToken cancellationToken)
+    {
+        var taken = await log.TakeAsync(maxDeliveries, MaxBatchBytes, cancellationToken);
+        if (taken.Entries.Count == 0) return 0;
+        var batches = taken.Entries.Select(Process).ToList();
+        var results = await store.CommitAsync(batches, taken, cancellationToken);
+        progress.Processed(taken.Entries.Count);
+        var inserted = results.SelectMany(r => r.Inserted).ToList();
+        metrics.Events(inserted, "received");
+        foreach (var e in inserted) if (e.Attempts > 0) metrics.Attempt(e.EventType, e.ProcessedStatus, e.ProcessingMs ?? 0);
+        feed.Publish(EventChange.Received, inserted);
+        return taken.Entries.Count;
+    }
+
+    IngestBatch Process(LogEntry entry)
+    {
+        using var parsed = parser.ParseDelivery(entry.Body, entry.DeliveryId, entry.ReceivedAt);
+        var events = new WebhookEvent[parsed.Events.Count];
+        var writes = new BusinessWrite?[parsed.Events.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = parsed.Events[i];
+            if (e.ProcessedStatus != ProcessingStatus.Pending || parsed.Updates[i] is not { } update)
+            {
+                events[i] = e; // unparseable: kept failed, never attempted
+                continue;
+            }
+            if (entry.Vouched is { } vouched && e.AccountId is { } account && !vouched.Contains(account))
+            {
+                // The endpoint refuses such a body; this holds even if a reader ever disagreed with it.
+                events[i] = e with { ProcessedStatus = ProcessingStatus.Failed, LastError = "the signing subscription's secret does not vouch for this account", NextAttemptAt = null };
+                continue;
+            }
+            var attempt = attempts.Run(e, update, 1);
+            writes[i] = attempt.Write;
+            events[i] = e with
+            {
+                ProcessedStatus = attempt.Status,
+                Attempts = 1,
+                LastError = attempt.Error,
+                ProcessedAt = attempt.Status == ProcessingStatus.Pending ? null : attempt.FinishedAt,
+                ProcessingMs = attempt.ProcessingMs,
+                NextAttemptAt = attempt.NextAttemptAt,
+            };
+        }
+        var delivery = new Delivery(entry.DeliveryId, entry.ReceivedAt, entry.ContentType, entry.Body);
+        return new IngestBatch(delivery, events, writes, entry.Seq);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Processing a batch of the delivery log failed (it is taken again): {ErrorType} {Error}")]
+    partial void LogBatchFailed(string errorType, string error);
+}

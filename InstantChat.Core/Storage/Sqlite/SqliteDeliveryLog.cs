@@ -1,0 +1,142 @@
+using InstantChat.Core.Webhooks;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace InstantChat.Core.Storage.Sqlite;
+
+/// <summary>
+/// The delivery log in a file of its own (<c>log.db</c> beside the store): one row per delivery,
+/// nothing else in its commits, and its own write lock, so a processor commit on the main file never
+/// delays an acknowledgement. Appends come from one caller at a time (the ingest writer's group
+/// commit) on one connection.
+/// </summary>
+public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
+{
+    const string Ddl = """
+        CREATE TABLE IF NOT EXISTS log (
+            seq          INTEGER PRIMARY KEY,
+            delivery_id  TEXT NOT NULL,
+            received_at  INTEGER NOT NULL,
+            content_type TEXT,
+            vouched      TEXT,
+            body         BLOB NOT NULL
+        );
+        """;
+
+    readonly Lock _appendGate = new();
+    SqliteConnection? _appender;
+    SqliteCommand? _insert;
+    long _lastSeq = -1;
+
+    public SqliteDeliveryLog(IOptions<StorageOptions> options) => Database = new SqliteFile(Path.Combine(Path.GetFullPath(options.Value.DataDir), "log.db"));
+
+    public SqliteFile Database { get; }
+
+    public void Initialize() => Database.Initialize(Ddl);
+
+    /// <summary>The newest sequence number appended (0 when the log is empty).</summary>
+    public long LastSeq
+    {
+        get
+        {
+            if (Interlocked.Read(ref _lastSeq) < 0)
+            {
+                using var connection = Database.Open();
+                using var max = connection.CreateCommand();
+                max.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM log";
+                Interlocked.CompareExchange(ref _lastSeq, (long)max.ExecuteScalar()!, -1);
+            }
+            return Interlocked.Read(ref _lastSeq);
+        }
+    }
+
+    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<LogAppend> deliveries, CancellationToken cancellationToken)
+    {
+        lock (_appendGate)
+        {
+            try
+            {
+                _appender ??= Database.Open();
+                using var tx = _appender.BeginTransaction(deferred: false);
+                if (_insert is null)
+                {
+                    _insert = _appender.CreateCommand();
+                    _insert.CommandText = "INSERT INTO log (delivery_id, received_at, content_type, vouched, body) VALUES ($id, $at, $type, $vouched, $body) RETURNING seq";
+                    foreach (var name in new[] { "$id", "$at", "$type", "$vouched", "$body" }) _insert.Parameters.Add(new SqliteParameter(name, null));
+                }
+                _insert.Transaction = tx;
+                var seqs = new long[deliveries.Count];
+                for (var i = 0; i < deliveries.Count; i++)
+                {
+                    var d = deliveries[i];
+                    _insert.Parameters[0].Value = d.DeliveryId;
+                    _insert.Parameters[1].Value = d.ReceivedAt.ToUnixTimeMilliseconds();
+                    _insert.Parameters[2].Value = (object?)d.ContentType ?? DBNull.Value;
+                    _insert.Parameters[3].Value = d.Vouched is null ? DBNull.Value : string.Join('\n', d.Vouched);
+                    _insert.Parameters[4].Value = d.Body;
+                    seqs[i] = (long)_insert.ExecuteScalar()!;
+                }
+                tx.Commit();
+                if (seqs.Length > 0) Interlocked.Exchange(ref _lastSeq, seqs[^1]);
+                return Task.FromResult<IReadOnlyList<long>>(seqs);
+            }
+            catch (SqliteException ex)
+            {
+                // The connection may be broken (disk full, file gone): the next append opens a new one.
+                _insert?.Dispose();
+                _appender?.Dispose();
+                (_insert, _appender) = (null, null);
+                throw new StoreUnavailableException($"the delivery log could not commit: {ex.Message}", ex);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long seq, int maxDeliveries, long maxBytes, CancellationToken cancellationToken)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, delivery_id, received_at, content_type, vouched, body FROM log WHERE seq > $after ORDER BY seq LIMIT $n";
+        command.Parameters.AddWithValue("$after", seq);
+        command.Parameters.AddWithValue("$n", maxDeliveries);
+        var entries = new List<LogEntry>();
+        long bytes = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (bytes < maxBytes && await reader.ReadAsync(cancellationToken))
+        {
+            var body = (byte[])reader[5];
+            bytes += body.Length;
+            entries.Add(new LogEntry(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : reader.GetString(3), body,
+                reader.IsDBNull(4) ? null : reader.GetString(4).Split('\n').ToHashSet(StringComparer.Ordinal)));
+        }
+        return entries;
+    }
+
+    /// <summary>When the delivery after <paramref name="seq"/> was received (the oldest unprocessed one), if there is one.</summary>
+    public async Task<DateTimeOffset?> ReceivedAfterAsync(long seq, CancellationToken cancellationToken)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT received_at FROM log WHERE seq > $after ORDER BY seq LIMIT 1";
+        command.Parameters.AddWithValue("$after", seq);
+        return await command.ExecuteScalarAsync(cancellationToken) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    public async Task<byte[]?> BodyAsync(long seq, CancellationToken cancellationToken)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM log WHERE seq = $seq";
+        command.Parameters.AddWithValue("$seq", seq);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    public void Dispose()
+    {
+        lock (_appendGate)
+        {
+            _insert?.Dispose();
+            _appender?.Dispose();
+        }
+    }
+}
