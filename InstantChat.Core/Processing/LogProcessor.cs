@@ -32,6 +32,8 @@ public sealed partial class LogProcessor(
     const int BacklogBatch = 2_000;
     const long MaxBatchBytes = 32L * 1024 * 1024;
     readonly WebhookOptions _options = options.Value;
+    // One batch at a time per host: on SQLite the log position is the only thing that says what is taken.
+    readonly SemaphoreSlim _one = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +44,7 @@ public sealed partial class LogProcessor(
         {
             try
             {
-                var processed = await ProcessOnceAsync(size, stoppingToken);
+                var processed = (await ProcessOnceAsync(size, stoppingToken)).Deliveries;
                 // A full batch means a backlog: take the next one larger.
                 size = processed >= size ? Math.Min(BacklogBatch, Math.Max(size, _options.BatchSize) * 2) : _options.BatchSize;
                 if (processed == 0) await signal.WaitAsync(poll, stoppingToken);
@@ -59,11 +61,24 @@ public sealed partial class LogProcessor(
         }
     }
 
-    /// <summary>One take → parse → attempt → commit cycle; returns how many deliveries it processed.</summary>
-    public async Task<int> ProcessOnceAsync(int maxDeliveries, CancellationToken cancellationToken)
+    /// <summary>One take → parse → attempt → commit cycle: how many deliveries it processed, and the events that were new.</summary>
+    public async Task<(int Deliveries, IReadOnlyList<WebhookEvent> Inserted)> ProcessOnceAsync(int maxDeliveries, CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            return await TakeAndCommitAsync(maxDeliveries, cancellationToken);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    async Task<(int Deliveries, IReadOnlyList<WebhookEvent> Inserted)> TakeAndCommitAsync(int maxDeliveries, CancellationToken cancellationToken)
     {
         var taken = await log.TakeAsync(maxDeliveries, MaxBatchBytes, cancellationToken);
-        if (taken.Entries.Count == 0) return 0;
+        if (taken.Entries.Count == 0) return (0, []);
         var batches = taken.Entries.Select(Process).ToList();
         var results = await store.CommitAsync(batches, taken, cancellationToken);
         progress.Processed(taken.Entries.Count);
@@ -71,7 +86,7 @@ public sealed partial class LogProcessor(
         metrics.Events(inserted, "received");
         foreach (var e in inserted) if (e.Attempts > 0) metrics.Attempt(e.EventType, e.ProcessedStatus, e.ProcessingMs ?? 0);
         feed.Publish(EventChange.Received, inserted);
-        return taken.Entries.Count;
+        return (taken.Entries.Count, inserted);
     }
 
     IngestBatch Process(LogEntry entry)

@@ -73,7 +73,7 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
                     _insert.Parameters[1].Value = d.ReceivedAt.ToUnixTimeMilliseconds();
                     _insert.Parameters[2].Value = (object?)d.ContentType ?? DBNull.Value;
                     _insert.Parameters[3].Value = d.Vouched is null ? DBNull.Value : string.Join('\n', d.Vouched);
-                    _insert.Parameters[4].Value = d.Body;
+                    _insert.Parameters[4].Value = WholeArray(d.Body);
                     seqs[i] = (long)_insert.ExecuteScalar()!;
                 }
                 tx.Commit();
@@ -90,6 +90,12 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
             }
         }
     }
+
+    /// <summary>The bytes as an array, without a copy when the memory is a whole array already (the endpoint's is).</summary>
+    static byte[] WholeArray(ReadOnlyMemory<byte> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) && segment is { Offset: 0, Array: { } array } && array.Length == segment.Count
+            ? array
+            : memory.ToArray();
 
     public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long seq, int maxDeliveries, long maxBytes, CancellationToken cancellationToken)
     {
