@@ -33,7 +33,7 @@ public sealed class ConversationHandlers : IEventHandler
                 { SeenMarker = true },
             Webhooks.EventTypes.MessagingPostbacks => Postback(e, item, account, sender),
             Webhooks.EventTypes.MessagingReferral =>
-                new MessageWrite(account, $"referral:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
+                new MessageWrite(account, $"referral:{StableId(e)}", ConversationIds.For(account, sender), sender, e.Timestamp)
                 {
                     HasContent = true,
                     Referral = new Referral(item.Prop("referral").Prop("ref").Str(), item.Prop("referral").Prop("source").Str(), item.Prop("referral").Prop("type").Str()),
@@ -77,13 +77,19 @@ public sealed class ConversationHandlers : IEventHandler
     static MessageWrite Postback(WebhookEvent e, JsonElement item, string account, string sender)
     {
         var p = item.Prop("postback");
-        return new MessageWrite(account, p.Prop("mid").Str() ?? $"postback:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
+        return new MessageWrite(account, p.Prop("mid").Str() ?? $"postback:{StableId(e)}", ConversationIds.For(account, sender), sender, e.Timestamp)
         {
             HasContent = true,
             Text = p.Prop("title").Str(),
             Postback = new Postback(p.Prop("title").Str(), p.Prop("payload").Str()),
         };
     }
+
+    /// <summary>
+    /// A row id for an update without a mid of its own, the same however often the update is
+    /// processed (its deduplication key, not its event id, which a second parse would change).
+    /// </summary>
+    static string StableId(WebhookEvent e) => Parsing.CanonicalJson.Hash(System.Text.Encoding.UTF8.GetBytes(e.DeduplicationKey));
 
     static string Required(string? value, string field) =>
         string.IsNullOrEmpty(value) ? throw new InvalidDataException($"{field} is missing") : value;

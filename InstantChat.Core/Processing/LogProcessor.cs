@@ -53,6 +53,7 @@ public sealed partial class LogProcessor(
             {
                 return; // nothing is lost: the log position moves only with a commit
             }
+
             catch (Exception ex)
             {
                 LogBatchFailed(ex.GetType().Name, ex.Message);
@@ -82,6 +83,8 @@ public sealed partial class LogProcessor(
         var batches = taken.Entries.Select(Process).ToList();
         var results = await store.CommitAsync(batches, taken, cancellationToken);
         progress.Processed(taken.Entries.Count);
+        var replays = taken.Entries.Where((_, i) => results[i] is { Inserted.Count: 0, Duplicates: > 0 }).ToList();
+        await log.ForgetReplaysAsync(taken, replays, cancellationToken);
         var inserted = results.SelectMany(r => r.Inserted).ToList();
         metrics.Events(inserted, "received");
         foreach (var e in inserted) if (e.Attempts > 0) metrics.Attempt(e.EventType, e.ProcessedStatus, e.ProcessingMs ?? 0);

@@ -43,4 +43,11 @@ public interface ILogConsumer
     Task<LogBatch> TakeAsync(int maxDeliveries, long maxBytes, CancellationToken cancellationToken);
 
     Task<Backlog> BacklogAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the commit of <paramref name="taken"/>: the bytes of deliveries that brought nothing
+    /// new (<paramref name="replays"/>; their records point to the first one) need not stay in the log.
+    /// Where the commit does this itself, nothing is left to do.
+    /// </summary>
+    Task ForgetReplaysAsync(LogBatch taken, IReadOnlyList<LogEntry> replays, CancellationToken cancellationToken);
 }

@@ -7,9 +7,8 @@ namespace InstantChat.Core.Storage.Mongo;
 
 /// <summary>
 /// Several hosts share the log: each takes the oldest deliveries no one holds (or whose holder's lease
-/// ran out) and holds them under a lease until its commit marks them done. The commit is a
-/// transaction that marks them only while this host still holds them, so a batch whose lease was
-/// lost is not committed twice.
+/// ran out) and holds them under a lease until its commit marks them done. A batch whose lease ran
+/// out may be processed by two hosts; the commit's steps are idempotent, so it ends the same.
 /// </summary>
 public sealed class MongoLogConsumer(MongoDatabase db, IOptions<WebhookOptions> options, TimeProvider clock) : ILogConsumer
 {
@@ -25,10 +24,18 @@ public sealed class MongoLogConsumer(MongoDatabase db, IOptions<WebhookOptions> 
     public Task<LogBatch> TakeAsync(int maxDeliveries, long maxBytes, CancellationToken cancellationToken) => MongoEventStore.Guard(async () =>
     {
         var now = clock.GetUtcNow();
-        var candidates = await db.Log.Find(Available(now)).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).Limit(maxDeliveries).ToListAsync(cancellationToken);
-        if (candidates.Count == 0) return LogBatch.Empty;
+        // Distinct: a server may return a document once per branch of the $or (jongodb does).
+        var found = (await db.Log.Find(Available(now)).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).Limit(maxDeliveries).ToListAsync(cancellationToken))
+            .DistinctBy(d => d["_id"].AsString).ToList();
+        if (found.Count == 0) return LogBatch.Empty;
+        var candidates = new List<BsonDocument>();
         long bytes = 0;
-        candidates = candidates.TakeWhile(d => (bytes += d["body"].AsBsonBinaryData.Bytes.Length) < maxBytes || bytes == d["body"].AsBsonBinaryData.Bytes.Length).ToList();
+        foreach (var d in found)
+        {
+            if (candidates.Count > 0 && bytes >= maxBytes) break; // at least one, however large
+            bytes += d["body"].AsBsonBinaryData.Bytes.Length;
+            candidates.Add(d);
+        }
         var ids = candidates.Select(d => d["_id"]).ToList();
         // The claim re-checks availability: of two hosts that read the same candidates, each document goes to one.
         var claimed = await db.Log.UpdateManyAsync(F.And(F.In("_id", ids), Available(now)),
@@ -57,17 +64,35 @@ public sealed class MongoLogConsumer(MongoDatabase db, IOptions<WebhookOptions> 
         return new Backlog(count, Math.Max(0, (clock.GetUtcNow() - at).TotalMilliseconds));
     });
 
-    /// <summary>Inside the commit's transaction: marks the batch done while this host still holds it; false when it does not.</summary>
-    internal async Task<bool> MarkDoneAsync(IClientSessionHandle session, LogBatch taken, IEnumerable<string> replays, CancellationToken cancellationToken)
+    /// <summary>A batch this host could not commit goes back to the log at once, not when its lease runs out.</summary>
+    internal async Task ReleaseAsync(LogBatch taken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.Log.UpdateManyAsync(F.And(F.In("_id", taken.Entries.Select(e => (BsonValue)e.DeliveryId)), F.Eq("owner", Owner), F.Eq("state", MongoDeliveryLog.Held)),
+                Builders<BsonDocument>.Update.Set("state", MongoDeliveryLog.Pending).Unset("owner").Unset("leaseUntil"), cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            // The lease returns it later.
+        }
+    }
+
+    /// <summary>Done with the commit (<see cref="MarkDoneAsync"/>).</summary>
+    public Task ForgetReplaysAsync(LogBatch taken, IReadOnlyList<LogEntry> replays, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// After the commit's steps: the batch is done. A document whose lease ran out and another host
+    /// took meanwhile is left to that host (it finds the same outputs, already there).
+    /// </summary>
+    internal async Task MarkDoneAsync(LogBatch taken, IEnumerable<string> replays, CancellationToken cancellationToken)
     {
         var ids = taken.Entries.Select(e => (BsonValue)e.DeliveryId).ToList();
-        var done = await db.Log.UpdateManyAsync(session, F.And(F.In("_id", ids), F.Eq("owner", Owner), F.Eq("state", MongoDeliveryLog.Held)),
+        await db.Log.UpdateManyAsync(F.And(F.In("_id", ids), F.Eq("owner", Owner), F.Eq("state", MongoDeliveryLog.Held)),
             Builders<BsonDocument>.Update.Set("state", MongoDeliveryLog.Done).Unset("owner").Unset("leaseUntil"), cancellationToken: cancellationToken);
-        if (done.ModifiedCount != ids.Count) return false;
         // A delivery that brought nothing new keeps its record's reference, not a second copy of the bytes.
         var replayIds = replays.Select(r => (BsonValue)r).ToList();
         if (replayIds.Count > 0)
-            await db.Log.UpdateManyAsync(session, F.In("_id", replayIds), Builders<BsonDocument>.Update.Set("body", new BsonBinaryData([])), cancellationToken: cancellationToken);
-        return true;
+            await db.Log.UpdateManyAsync(F.In("_id", replayIds), Builders<BsonDocument>.Update.Set("body", new BsonBinaryData([])), cancellationToken: cancellationToken);
     }
 }

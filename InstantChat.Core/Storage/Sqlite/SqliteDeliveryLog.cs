@@ -12,7 +12,10 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
 {
+    // Incremental auto-vacuum (set before the first table, so on a new file): the pages of bytes
+    // dropped (replays, retention) go back to the file system, not only to SQLite's free list.
     const string Ddl = """
+        PRAGMA auto_vacuum = INCREMENTAL;
         CREATE TABLE IF NOT EXISTS log (
             seq          INTEGER PRIMARY KEY,
             delivery_id  TEXT NOT NULL,
@@ -126,6 +129,15 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
         command.CommandText = "SELECT received_at FROM log WHERE seq > $after ORDER BY seq LIMIT 1";
         command.Parameters.AddWithValue("$after", seq);
         return await command.ExecuteScalarAsync(cancellationToken) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>Empties the bytes of these deliveries (their records point to the first delivery that brought them).</summary>
+    public async Task DropBodiesAsync(IReadOnlyList<long> seqs, CancellationToken cancellationToken)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE log SET body = x'' WHERE seq IN ({string.Join(',', seqs)}); PRAGMA incremental_vacuum;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<byte[]?> BodyAsync(long seq, CancellationToken cancellationToken)

@@ -21,6 +21,10 @@ public sealed class SqliteLogConsumer(SqliteDeliveryLog log, SqliteDatabase data
         return new Backlog(pending, oldest is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalMilliseconds) : 0);
     }
 
+    /// <summary>After the main file's commit, never before: a crash in between leaves bytes behind, never loses them.</summary>
+    public Task ForgetReplaysAsync(LogBatch taken, IReadOnlyList<LogEntry> replays, CancellationToken cancellationToken) =>
+        replays.Count == 0 ? Task.CompletedTask : log.DropBodiesAsync(replays.Select(r => r.Seq).ToList(), cancellationToken);
+
     public long Position()
     {
         using var connection = database.Open();

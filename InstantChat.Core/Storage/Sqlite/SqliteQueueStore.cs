@@ -139,6 +139,13 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
     public async Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
+        WebhookEvent? current;
+        await using (var row = connection.CreateCommand())
+        {
+            row.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE event_id = $id";
+            row.Parameters.AddWithValue("$id", eventId);
+            current = ReadAll(row).SingleOrDefault();
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT attempt, started_at, finished_at, outcome, error, processing_ms FROM event_attempts
@@ -152,7 +159,7 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
                 ProcessingStatuses.TryParse(r.GetString(3), out var s) ? s : ProcessingStatus.Failed,
                 r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5)));
-        return list;
+        return AttemptHistory.WithCurrent(list, current);
     }
 
     static List<WebhookEvent> ReadAll(SqliteCommand command)
