@@ -21,9 +21,6 @@ public sealed partial class SubscriptionDirectory(ISubscriptionStore store, Time
     /// <summary>Per-account claim limits (each subscription's batch size).</summary>
     public IReadOnlyDictionary<string, int>? BatchSizes { get; private set; }
 
-    /// <summary>Accounts whose events are processed right after the commit instead of waiting for a worker.</summary>
-    public bool ProcessesImmediately(string? accountId) => ForAccount(accountId) is { ProcessingConfig.EnableQueue: false };
-
     /// <summary>The app secrets of the subscriptions of these accounts (each distinct secret once).</summary>
     public IReadOnlyList<(byte[] Secret, IReadOnlySet<string> Accounts)> SecretsFor(IEnumerable<string?> accounts) =>
         accounts.Select(ForAccount).OfType<WebhookSubscription>().Where(s => !string.IsNullOrEmpty(s.WebhookConfig.Secret))

@@ -153,9 +153,15 @@ public sealed class ProcessingEndpointTests : IDisposable
     [Fact]
     public async Task Retry_PendingEvent_Returns409()
     {
-        using var app = new AppFactory(AppFactory.IngestOnly);
-        await app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("m1", "x"))));
-        var id = Assert.Single(await app.ApiClient().EventsAsync()).GetProperty("eventId").GetString();
+        // A message without a mid fails its first attempt and waits an hour for its retry: pending.
+        using var app = new AppFactory(new() { ["WEBHOOK_RETRY_DELAY"] = "3600000" });
+        var noMid = Deliveries.Message("m1", "x");
+        noMid["message"]!.AsObject().Remove("mid");
+        await app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(noMid)));
+        await app.ProcessedAsync();
+        var pending = Assert.Single(await app.ApiClient().EventsAsync());
+        Assert.Equal("pending", pending.GetProperty("processedStatus").GetString());
+        var id = pending.GetProperty("eventId").GetString();
 
         var response = await app.ApiClient().PostAsync($"/api/webhooks/events/{id}/retry", null);
 

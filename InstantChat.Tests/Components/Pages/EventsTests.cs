@@ -144,9 +144,12 @@ public sealed class EventsTests() : DashboardContext("admin")
         Assert.Contains("broken text", detail.TextContent);
         Assert.Equal("failed", detail.QuerySelector("[data-testid=status-chip]")!.TextContent.Trim());
         Assert.Contains("HttpRequestException: boom", cut.Find("[data-testid=detail-error]").TextContent);
-        var attempt = Assert.Single(cut.FindAll("[data-testid=detail-attempts] tbody tr"));
-        Assert.Contains("failed", attempt.TextContent);
-        Assert.Contains("boom", attempt.TextContent);
+        // The processor's attempt (completed), then the retry that failed.
+        var attempts = cut.FindAll("[data-testid=detail-attempts] tbody tr");
+        Assert.Equal(2, attempts.Count);
+        Assert.Contains("completed", attempts[0].TextContent);
+        Assert.Contains("failed", attempts[1].TextContent);
+        Assert.Contains("boom", attempts[1].TextContent);
         var payload = cut.Find("[data-testid=detail-payload]").TextContent;
         Assert.Contains("\n  ", payload);
         Assert.Contains("\"mid\": \"m-broken\"", payload);
