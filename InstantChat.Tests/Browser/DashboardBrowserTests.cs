@@ -77,10 +77,13 @@ public sealed class DashboardBrowserTests(BrowserHost host)
     [Fact]
     public async Task Events_RetryFailedEvent_StatusGoesFromFailedToPendingToCompleted()
     {
-        using var app = App(AppFactory.IngestOnly); // the worker runs only when the test says so
+        using var app = App(AppFactory.IngestOnly); // processing runs only when the test says so
         await app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("retry-1", "will fail once"))));
+        var stored = (await app.Factory.Services.GetRequiredService<LogProcessor>().ProcessOnceAsync(10, CancellationToken.None)).Inserted;
+        // A later attempt that failed (an outage): back in the queue, then ended failed.
         var queue = app.Factory.Services.GetRequiredService<IQueueStore>();
         var now = DateTimeOffset.UtcNow;
+        foreach (var e in stored) await queue.RequeueAsync(e.EventId, now, CancellationToken.None);
         var claimed = await queue.ClaimAsync(10, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test", CancellationToken.None);
         await queue.CompleteAsync([.. claimed.Select(e => new AttemptOutcome(e, ProcessingStatus.Failed, now, now, 1, "simulated outage", null))], "test", CancellationToken.None);
 
