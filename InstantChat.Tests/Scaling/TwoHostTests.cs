@@ -15,8 +15,6 @@ public sealed class TwoHostTests(Jongodb server)
         ["MONGO_URI"] = uri,
         ["WEBHOOK_POLL_INTERVAL_MS"] = "50",
         ["WEBHOOK_BATCH_SIZE"] = "7", // small claims, so both hosts take part
-        ["Serilog:MinimumLevel:Override:InstantChat.Core.Processing.LogProcessor"] = "Information",
-        ["WEBHOOK_LEASE_SECONDS"] = "5",
     };
 
     [Fact]
