@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton(_ => new Common.BackgroundLane());
         services.AddSingleton<InstagramParser>();
         services.AddSingleton<StatsService>();
         services.AddSingleton<SignatureVerifier>();
@@ -104,6 +105,7 @@ public static class ServiceCollectionExtensions
     /// <summary>Every store on one MongoDB database; several hosts may share it.</summary>
     public static IServiceCollection AddMongoStorage(this IServiceCollection services)
     {
+        services.AddSingleton<MongoCommandMetrics>();
         services.AddSingleton<MongoDatabase>();
         services.AddSingleton<IStoreInitializer, MongoStoreInitializer>();
         services.AddSingleton<IIngestStore, MongoIngestStore>();

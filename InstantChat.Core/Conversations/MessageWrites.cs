@@ -42,6 +42,24 @@ public static class MessageWrites
         return merged;
     }
 
+    /// <summary>
+    /// What a batch's messages change in each conversation's row, folded: the newest message time,
+    /// the newest business reply's, and the text that wins by (timestamp, mid). Applying one summary
+    /// ends where applying each message would (every field is a maximum).
+    /// </summary>
+    public static IEnumerable<ConversationSummary> Summaries(IEnumerable<MessageWrite> writes)
+    {
+        foreach (var conversation in writes.Where(w => w.HasContent).GroupBy(w => w.ConversationId))
+        {
+            var text = conversation.Where(w => w.Text is not null)
+                .MaxBy(w => (w.Timestamp, w.Mid), Comparer<(DateTimeOffset, string)>.Create((a, b) =>
+                    a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
+            var business = conversation.Where(w => w.FromBusiness).Select(w => w.Timestamp.ToUnixTimeMilliseconds()).DefaultIfEmpty(0).Max();
+            yield return new ConversationSummary(conversation.Key, conversation.Max(w => w.Timestamp.ToUnixTimeMilliseconds()), business,
+                text?.Text, text?.Timestamp.ToUnixTimeMilliseconds() ?? 0, text?.Mid ?? "");
+        }
+    }
+
     /// <summary>Per (message, sender), the reaction that wins whatever the order: the newest; on a tie, an unreact.</summary>
     public static List<ReactionWrite> Winners(IEnumerable<ReactionWrite> writes) =>
         writes.GroupBy(r => (r.AccountId, r.Mid, r.SenderId))
@@ -52,3 +70,6 @@ public static class MessageWrites
     public static bool Beats(ReactionWrite candidate, DateTimeOffset storedAt) =>
         candidate.Timestamp > storedAt || (candidate.Timestamp == storedAt && candidate.Action == "unreact");
 }
+
+/// <summary>A batch's effect on one conversation row (times in Unix milliseconds; 0: nothing of that kind, Text null: no text).</summary>
+public sealed record ConversationSummary(string ConversationId, long MessageAt, long BusinessAt, string? Text, long TextAt, string TextMid);

@@ -26,49 +26,89 @@ public sealed partial class LogProcessor(
     WebhookMetrics metrics,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<LogProcessor> logger) : BackgroundService
+    ILogger<LogProcessor> logger,
+    Common.BackgroundLane? lane = null) : BackgroundService
 {
     /// <summary>A backlog is taken in larger batches than WEBHOOK_BATCH_SIZE: fewer, larger commits catch up faster.</summary>
-    const int BacklogBatch = 2_000;
-    const long MaxBatchBytes = 32L * 1024 * 1024;
+    const int BacklogBatch = 1_000;
+    const long MaxBatchBytes = 8L * 1024 * 1024;
     readonly WebhookOptions _options = options.Value;
     // One batch at a time per host: on SQLite the log position is the only thing that says what is taken.
     readonly SemaphoreSlim _one = new(1, 1);
+    // The previous batch's commit, still running while the next batch is parsed.
+    Task<IReadOnlyList<WebhookEvent>>? _committing;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // On the background lane: when a burst saturates the CPU, acknowledgements come first and the
+    // backlog is caught up behind them (it is bounded by WEBHOOK_MAX_BACKLOG).
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        !_options.WorkerEnabled ? Task.CompletedTask
+        : lane is null ? LoopAsync(stoppingToken)
+        : lane.Run(() => LoopAsync(stoppingToken));
+
+    async Task LoopAsync(CancellationToken stoppingToken)
     {
-        if (!_options.WorkerEnabled) return;
         var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMs);
         var size = _options.BatchSize;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var processed = (await ProcessOnceAsync(size, stoppingToken)).Deliveries;
-                // A full batch means a backlog: take the next one larger.
-                size = processed >= size ? Math.Min(BacklogBatch, Math.Max(size, _options.BatchSize) * 2) : _options.BatchSize;
-                if (processed == 0) await signal.WaitAsync(poll, stoppingToken);
+                try
+                {
+                    var taken = (await StepAsync(size, wait: false, stoppingToken)).Deliveries;
+                    // A full batch means a backlog: take the next one larger.
+                    size = taken >= size ? Math.Min(BacklogBatch, Math.Max(size, _options.BatchSize) * 2) : _options.BatchSize;
+                    if (taken == 0) await signal.WaitAsync(poll, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return; // nothing is lost: the log position moves only with a commit
+                }
+                catch (Exception ex)
+                {
+                    LogBatchFailed(ex.GetType().Name, ex.Message);
+                    await Task.Delay(poll, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return; // nothing is lost: the log position moves only with a commit
-            }
-
-            catch (Exception ex)
-            {
-                LogBatchFailed(ex.GetType().Name, ex.Message);
-                await Task.Delay(poll, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+        }
+        finally
+        {
+            // The last commit started finishes (or fails and is taken again at the next start).
+            if (_committing is { } last) await last.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
     /// <summary>One take → parse → attempt → commit cycle: how many deliveries it processed, and the events that were new.</summary>
-    public async Task<(int Deliveries, IReadOnlyList<WebhookEvent> Inserted)> ProcessOnceAsync(int maxDeliveries, CancellationToken cancellationToken)
+    public Task<(int Deliveries, IReadOnlyList<WebhookEvent> Inserted)> ProcessOnceAsync(int maxDeliveries, CancellationToken cancellationToken) =>
+        StepAsync(maxDeliveries, wait: true, cancellationToken);
+
+    /// <summary>
+    /// Takes and parses the next batch while the previous one commits (parsing and the store's
+    /// commit then use two cores), then waits for that commit and starts this batch's. Batches commit
+    /// in the order they were taken; when a commit fails, the batches after it are taken again.
+    /// With <paramref name="wait"/>, this batch's commit is awaited too (Inserted is then filled).
+    /// </summary>
+    async Task<(int Deliveries, IReadOnlyList<WebhookEvent> Inserted)> StepAsync(int maxDeliveries, bool wait, CancellationToken cancellationToken)
     {
         await _one.WaitAsync(cancellationToken);
         try
         {
-            return await TakeAndCommitAsync(maxDeliveries, cancellationToken);
+            var taken = await log.TakeAsync(maxDeliveries, MaxBatchBytes, cancellationToken);
+            var batches = taken.Entries.Count == 0 ? [] : taken.Entries.Select(Process).ToList();
+            var previous = _committing;
+            _committing = null;
+            if (previous is not null) await previous;
+            if (taken.Entries.Count == 0) return (0, []);
+            var commit = CommitAsync(taken, batches, cancellationToken);
+            if (wait) return (taken.Entries.Count, await commit);
+            _committing = commit;
+            return (taken.Entries.Count, []);
+        }
+        catch
+        {
+            _committing = null;
+            log.Abandon();
+            throw;
         }
         finally
         {
@@ -76,20 +116,17 @@ public sealed partial class LogProcessor(
         }
     }
 
-    async Task<(int Deliveries, IReadOnlyList<WebhookEvent> Inserted)> TakeAndCommitAsync(int maxDeliveries, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<WebhookEvent>> CommitAsync(LogBatch taken, List<IngestBatch> batches, CancellationToken cancellationToken)
     {
-        var taken = await log.TakeAsync(maxDeliveries, MaxBatchBytes, cancellationToken);
-        if (taken.Entries.Count == 0) return (0, []);
-        var batches = taken.Entries.Select(Process).ToList();
         var results = await store.CommitAsync(batches, taken, cancellationToken);
-        progress.Processed(taken.Entries.Count);
         var replays = taken.Entries.Where((_, i) => results[i] is { Inserted.Count: 0, Duplicates: > 0 }).ToList();
         await log.ForgetReplaysAsync(taken, replays, cancellationToken);
+        progress.Processed(taken.Entries.Count);
         var inserted = results.SelectMany(r => r.Inserted).ToList();
         metrics.Events(inserted, "received");
         foreach (var e in inserted) if (e.Attempts > 0) metrics.Attempt(e.EventType, e.ProcessedStatus, e.ProcessingMs ?? 0);
         feed.Publish(EventChange.Received, inserted);
-        return (taken.Entries.Count, inserted);
+        return inserted;
     }
 
     IngestBatch Process(LogEntry entry)

@@ -39,8 +39,17 @@ public sealed record LogBatch(IReadOnlyList<LogEntry> Entries)
 /// </summary>
 public interface ILogConsumer
 {
-    /// <summary>Up to <paramref name="maxDeliveries"/> deliveries (and about <paramref name="maxBytes"/>) after the last committed batch.</summary>
+    /// <summary>
+    /// Up to <paramref name="maxDeliveries"/> deliveries (and about <paramref name="maxBytes"/>) after
+    /// the ones this consumer holds: the next batch may be taken while the previous one commits.
+    /// </summary>
     Task<LogBatch> TakeAsync(int maxDeliveries, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A commit failed: every batch taken and not committed is given back, and the next take starts
+    /// after the last commit (batches must commit in the order they were taken).
+    /// </summary>
+    void Abandon();
 
     Task<Backlog> BacklogAsync(CancellationToken cancellationToken);
 

@@ -110,6 +110,7 @@ public sealed class ProcessingEndpointTests : IDisposable
     public async Task Retry_FailedUnparseableEvent_ReparsesAndFailsAgainWithHistory()
     {
         await _app.CreateClient().SendAsync(Signing.SignedPost(Encoding.UTF8.GetBytes("{broken")));
+        await _app.ProcessedAsync();
         var api = _app.ApiClient();
         var e = Assert.Single(await api.EventsAsync());
         var id = e.GetProperty("eventId").GetString();

@@ -55,8 +55,9 @@ public static class AuthenticationSetup
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
             {
                 var limits = c.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                // Meta's deliveries are limited by WebhookAdmission, after their signature is checked,
-                // so that requests refused for a bad signature never spend the budget of valid ones.
+                // Meta's deliveries are limited by WebhookAdmission, after their signature is checked, so
+                // that requests refused for a bad signature never spend the budget of valid ones (their
+                // endpoint short-circuits the pipeline; this keeps it so if that ever changes).
                 if (Hosting.ApiExtensions.IsWebhookDelivery(c.Request)) return RateLimitPartition.GetNoLimiter("webhook");
                 // The API: per caller (API key or user; the address when anonymous).
                 if (IsApi(c.Request))

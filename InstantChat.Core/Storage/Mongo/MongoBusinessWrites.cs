@@ -64,16 +64,15 @@ public sealed class MongoBusinessWrites(MongoDatabase db) : IBusinessStore
                 U.SetOnInsert("accountId", w.AccountId).SetOnInsert("participantId", w.ParticipantId)
                  .SetOnInsert("participantUsername", BsonNull.Value).SetOnInsert("lastMessageText", BsonNull.Value)
                  .SetOnInsert("lastMessageAt", 0L).SetOnInsert("lastTextAt", 0L).SetOnInsert("lastTextMid", "").SetOnInsert("lastBusinessAt", 0L)) { IsUpsert = true };
-        // Each "newest wins" field is a conditional update, applied only when this write is newer.
-        foreach (var w in messages.Where(w => w.HasContent))
+        // Each "newest wins" field is a conditional update, applied only when the batch's value is newer.
+        foreach (var c in MessageWrites.Summaries(messages))
         {
-            var ts = w.Timestamp.ToUnixTimeMilliseconds();
-            var conv = F.Eq("_id", w.ConversationId);
-            yield return new UpdateOneModel<BsonDocument>(F.And(conv, F.Lt("lastMessageAt", ts)), U.Set("lastMessageAt", ts));
-            if (w.FromBusiness) yield return new UpdateOneModel<BsonDocument>(F.And(conv, F.Lt("lastBusinessAt", ts)), U.Set("lastBusinessAt", ts));
-            if (w.Text is { } text)
-                yield return new UpdateOneModel<BsonDocument>(F.And(conv, F.Or(F.Lt("lastTextAt", ts), F.And(F.Eq("lastTextAt", ts), F.Lte("lastTextMid", w.Mid)))),
-                    U.Set("lastMessageText", text).Set("lastTextAt", ts).Set("lastTextMid", w.Mid));
+            var conv = F.Eq("_id", c.ConversationId);
+            yield return new UpdateOneModel<BsonDocument>(F.And(conv, F.Lt("lastMessageAt", c.MessageAt)), U.Set("lastMessageAt", c.MessageAt));
+            if (c.BusinessAt > 0) yield return new UpdateOneModel<BsonDocument>(F.And(conv, F.Lt("lastBusinessAt", c.BusinessAt)), U.Set("lastBusinessAt", c.BusinessAt));
+            if (c.Text is { } text)
+                yield return new UpdateOneModel<BsonDocument>(F.And(conv, F.Or(F.Lt("lastTextAt", c.TextAt), F.And(F.Eq("lastTextAt", c.TextAt), F.Lte("lastTextMid", c.TextMid)))),
+                    U.Set("lastMessageText", text).Set("lastTextAt", c.TextAt).Set("lastTextMid", c.TextMid));
         }
     }
 

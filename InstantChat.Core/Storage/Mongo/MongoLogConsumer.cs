@@ -64,6 +64,9 @@ public sealed class MongoLogConsumer(MongoDatabase db, IOptions<WebhookOptions> 
         return new Backlog(count, Math.Max(0, (clock.GetUtcNow() - at).TotalMilliseconds));
     });
 
+    /// <summary>Nothing to do: a failed commit gives its own batch back (<see cref="ReleaseAsync"/>), and others stay held until they commit.</summary>
+    public void Abandon() { }
+
     /// <summary>A batch this host could not commit goes back to the log at once, not when its lease runs out.</summary>
     internal async Task ReleaseAsync(LogBatch taken, CancellationToken cancellationToken)
     {

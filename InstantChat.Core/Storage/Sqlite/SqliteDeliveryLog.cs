@@ -31,7 +31,7 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
     SqliteCommand? _insert;
     long _lastSeq = -1;
 
-    public SqliteDeliveryLog(IOptions<StorageOptions> options) => Database = new SqliteFile(Path.Combine(Path.GetFullPath(options.Value.DataDir), "log.db"));
+    public SqliteDeliveryLog(IOptions<StorageOptions> options) => Database = new SqliteFile(Path.Combine(Path.GetFullPath(options.Value.DataDir), "log.db"), cacheKiB: 2 * 1024);
 
     public SqliteFile Database { get; }
 
@@ -59,25 +59,28 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
         {
             try
             {
+                var last = LastSeq; // this host is the log's only writer: numbers follow on from the last one
                 _appender ??= Database.Open();
                 using var tx = _appender.BeginTransaction(deferred: false);
                 if (_insert is null)
                 {
                     _insert = _appender.CreateCommand();
-                    _insert.CommandText = "INSERT INTO log (delivery_id, received_at, content_type, vouched, body) VALUES ($id, $at, $type, $vouched, $body) RETURNING seq";
-                    foreach (var name in new[] { "$id", "$at", "$type", "$vouched", "$body" }) _insert.Parameters.Add(new SqliteParameter(name, null));
+                    _insert.CommandText = "INSERT INTO log (seq, delivery_id, received_at, content_type, vouched, body) VALUES ($seq, $id, $at, $type, $vouched, $body)";
+                    foreach (var name in new[] { "$id", "$at", "$type", "$vouched", "$body", "$seq" }) _insert.Parameters.Add(new SqliteParameter(name, null));
                 }
                 _insert.Transaction = tx;
                 var seqs = new long[deliveries.Count];
                 for (var i = 0; i < deliveries.Count; i++)
                 {
                     var d = deliveries[i];
+                    seqs[i] = last + 1 + i;
+                    _insert.Parameters[5].Value = seqs[i];
                     _insert.Parameters[0].Value = d.DeliveryId;
                     _insert.Parameters[1].Value = d.ReceivedAt.ToUnixTimeMilliseconds();
                     _insert.Parameters[2].Value = (object?)d.ContentType ?? DBNull.Value;
                     _insert.Parameters[3].Value = d.Vouched is null ? DBNull.Value : string.Join('\n', d.Vouched);
                     _insert.Parameters[4].Value = WholeArray(d.Body);
-                    seqs[i] = (long)_insert.ExecuteScalar()!;
+                    _insert.ExecuteNonQuery();
                 }
                 tx.Commit();
                 if (seqs.Length > 0) Interlocked.Exchange(ref _lastSeq, seqs[^1]);
@@ -89,6 +92,7 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
                 _insert?.Dispose();
                 _appender?.Dispose();
                 (_insert, _appender) = (null, null);
+                Interlocked.Exchange(ref _lastSeq, -1); // read again from the file
                 throw new StoreUnavailableException($"the delivery log could not commit: {ex.Message}", ex);
             }
         }

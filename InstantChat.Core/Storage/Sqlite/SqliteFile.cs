@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace InstantChat.Core.Storage.Sqlite;
 
 /// <summary>One SQLite file of the embedded store: where it is, how its connections open, how it is created.</summary>
-public sealed class SqliteFile(string path)
+/// <param name="cacheKiB">Page cache per connection: the store's b-trees gain from one; the log, written and read in order, does not.</param>
+public sealed class SqliteFile(string path, int cacheKiB = 32 * 1024)
 {
     public string Path { get; } = path;
 
@@ -21,7 +22,7 @@ public sealed class SqliteFile(string path)
         connection.Open();
         // FULL: with WAL, every commit is fsynced, so an acknowledged delivery survives a power cut.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
+        pragma.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-{cacheKiB}; PRAGMA temp_store=MEMORY;";
         pragma.ExecuteNonQuery();
         return connection;
     }

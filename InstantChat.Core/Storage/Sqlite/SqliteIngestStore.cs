@@ -19,6 +19,8 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
         writer.ExecuteAsync<IReadOnlyList<CommitResult>>(ctx =>
         {
             var results = new CommitResult[batches.Count];
+            var lastRowid = SqliteEventColumns.LastRowid(ctx);
+            var writesOfNew = new List<Processing.BusinessWrite>();
             for (var b = 0; b < batches.Count; b++)
             {
                 var (events, writes) = (batches[b].Events, batches[b].Writes);
@@ -29,7 +31,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                     SqliteEventColumns.Bind(insert, events[i]);
                     if (insert.ExecuteNonQuery() != 1) continue; // a duplicate: its effect is in already
                     inserted.Add(events[i]);
-                    if (writes?[i] is { } write) SqliteBusinessWrites.Apply(ctx, [write]);
+                    if (writes?[i] is { } write) writesOfNew.Add(write);
                     if (events[i] is { Attempts: > 0, LastError: not null, ProcessedStatus: ProcessingStatus.Pending or ProcessingStatus.Failed } failed)
                         SqliteQueueStore.RecordFirstAttempt(ctx, failed);
                 }
@@ -57,6 +59,8 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                 }
                 results[b] = new CommitResult(inserted, batches[b].Events.Count - inserted.Count);
             }
+            SqliteBusinessWrites.Apply(ctx, writesOfNew);
+            SqliteEventColumns.IndexTextAfter(ctx, lastRowid);
             SqliteStatsStore.Apply(ctx, new StatDeltas().ReceivedAndAttempted(results.SelectMany(r => r.Inserted)));
             if (taken is { Entries.Count: > 0 })
             {

@@ -6,11 +6,19 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteLogConsumer(SqliteDeliveryLog log, SqliteDatabase database, TimeProvider clock) : ILogConsumer
 {
+    // The last delivery taken and not committed yet (-1: none): the next batch is read after it.
+    long _takenThrough = -1;
+
     public async Task<LogBatch> TakeAsync(int maxDeliveries, long maxBytes, CancellationToken cancellationToken)
     {
-        var entries = await log.ReadAfterAsync(Position(), maxDeliveries, maxBytes, cancellationToken);
-        return entries.Count == 0 ? LogBatch.Empty : new LogBatch(entries);
+        var after = Math.Max(Position(), Interlocked.Read(ref _takenThrough));
+        var entries = await log.ReadAfterAsync(after, maxDeliveries, maxBytes, cancellationToken);
+        if (entries.Count == 0) return LogBatch.Empty;
+        Interlocked.Exchange(ref _takenThrough, entries[^1].Seq);
+        return new LogBatch(entries);
     }
+
+    public void Abandon() => Interlocked.Exchange(ref _takenThrough, -1);
 
     public async Task<Backlog> BacklogAsync(CancellationToken cancellationToken)
     {

@@ -126,12 +126,14 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
         writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
             var added = new List<WebhookEvent>(events.Count);
+            var lastRowid = SqliteEventColumns.LastRowid(ctx);
             foreach (var e in events)
             {
                 var insert = ctx.Prepared(SqliteEventColumns.InsertSql);
                 SqliteEventColumns.Bind(insert, e);
                 if (insert.ExecuteNonQuery() == 1) added.Add(e);
             }
+            SqliteEventColumns.IndexTextAfter(ctx, lastRowid);
             SqliteStatsStore.Apply(ctx, new StatDeltas().Received(added));
             return added;
         }, cancellationToken);

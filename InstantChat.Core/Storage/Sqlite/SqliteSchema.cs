@@ -20,6 +20,9 @@ static class SqliteSchema
     /// </summary>
     public const string Backfill = "UPDATE users SET security_stamp = lower(hex(randomblob(16))) WHERE security_stamp = '';";
 
+    /// <summary>Objects no longer used: the per-row text-index trigger (the commit indexes its rows in one statement).</summary>
+    public const string Dropped = "DROP TRIGGER IF EXISTS events_fts_insert;";
+
     // Every list index ends in event_id: ids are ULIDs, so "newest first" is an index walk.
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -80,13 +83,9 @@ static class SqliteSchema
         -- The queue: small partial indexes over the events still in flight.
         CREATE INDEX IF NOT EXISTS ix_events_due ON events(next_attempt_at) WHERE status = 'pending';
         -- Text search: a trigram index over text and username (any substring of 3+ characters),
-        -- kept by triggers, keyed by the event's rowid so matches walk newest first.
+        -- keyed by the event's rowid so matches walk newest first. The commit that adds events
+        -- indexes them in one statement (SqliteEventColumns.IndexTextAfter); deletes go by trigger.
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(text, username, content='events', content_rowid='rowid', tokenize='trigram');
-        CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events
-            WHEN new.text IS NOT NULL OR new.username IS NOT NULL
-        BEGIN
-            INSERT INTO events_fts(rowid, text, username) VALUES (new.rowid, new.text, new.username);
-        END;
         CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events
             WHEN old.text IS NOT NULL OR old.username IS NOT NULL
         BEGIN
