@@ -77,7 +77,9 @@ public static class AuthenticationSetup
     {
         [ConfigurationKeyName("WEBHOOK_RATE_LIMIT")]
         [System.ComponentModel.DataAnnotations.Range(0, 1_000_000, ErrorMessage = "WEBHOOK_RATE_LIMIT must be between {1} and {2} deliveries per second (0 = off).")]
-        public int WebhookPerSecond { get; init; } = 20_000;
+        // Off by default: the unprocessed backlog is bounded (WEBHOOK_MAX_BACKLOG, 503), and a
+        // per-second cap below what the log takes would refuse the bursts the log is there to absorb.
+        public int WebhookPerSecond { get; init; }
 
         /// <summary>Refused webhook deliveries (bad or missing signature) one address may send per 10 s before 429s; 0 = no limit.</summary>
         [ConfigurationKeyName("WEBHOOK_REFUSAL_LIMIT")]

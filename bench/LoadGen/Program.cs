@@ -23,7 +23,7 @@ var single = opts.GetValueOrDefault("traffic", "mixed") switch
 };
 // Bodies and signatures are made before the clock starts, so the generator's CPU does not compete
 // with the server under test (they share the machine). Sized for the fastest server measured here.
-var poolSize = int.Parse(opts.GetValueOrDefault("pool", ((int)(30_000 * (seconds + warmup))).ToString()));
+var poolSize = int.Parse(opts.GetValueOrDefault("pool", ((int)(45_000 * (seconds + warmup))).ToString()));
 var pool = new (byte[] Body, string Signature, int Updates)[poolSize];
 var parts = Environment.ProcessorCount;
 Parallel.For(0, parts, part =>
