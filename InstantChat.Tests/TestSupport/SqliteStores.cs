@@ -40,7 +40,7 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
-    public IRetentionStore Retention => new SqliteRetentionStore(Writer);
+    public IRetentionStore Retention => new SqliteRetentionStore(Writer, DeliveryLog);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new SqliteApiKeyStore(Database, Writer);
     public InstantChat.Core.Security.IUserStore Users => new SqliteUserStore(Database, Writer);
 

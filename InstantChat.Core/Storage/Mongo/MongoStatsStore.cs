@@ -13,18 +13,14 @@ public sealed class MongoStatsStore(MongoDatabase db) : IStatsStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 
-    internal static Task ApplyAsync(MongoDatabase db, StatDeltas deltas, CancellationToken ct) => ApplyAsync(db, null, deltas, ct);
-
-    /// <summary>In <paramref name="session"/>'s transaction when there is one (the processor's commit): counted exactly once with what they count.</summary>
-    internal static async Task ApplyAsync(MongoDatabase db, IClientSessionHandle? session, StatDeltas deltas, CancellationToken ct)
+    /// <summary>One unordered bulk of commutative upserts: the order of hosts' deltas does not matter.</summary>
+    internal static async Task ApplyAsync(MongoDatabase db, StatDeltas deltas, CancellationToken ct)
     {
         if (deltas.IsEmpty) return;
         var writes = deltas.Deltas.Select(d => new UpdateOneModel<BsonDocument>(
             F.Eq("_id", $"{d.Key.Kind}|{d.Key.Key}"),
             Builders<BsonDocument>.Update.Inc("value", d.Value).SetOnInsert("kind", d.Key.Kind).SetOnInsert("key", d.Key.Key)) { IsUpsert = true }).ToList();
-        var options = new BulkWriteOptions { IsOrdered = false };
-        if (session is null) await db.Stats.BulkWriteAsync(writes, options, ct);
-        else await db.Stats.BulkWriteAsync(session, writes, options, ct);
+        await db.Stats.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
     }
 
     public Task<IReadOnlyList<StatCounter>> ReadAsync(IReadOnlyCollection<string> kinds, CancellationToken ct) =>

@@ -144,6 +144,35 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="batch"/> processed deliveries received before <paramref name="cutoff"/>,
+    /// except <paramref name="keep"/> (an unfinished event still needs their bytes) and the newest row:
+    /// numbering follows on from the highest seq after a restart, so deleting it would hand out
+    /// numbers the processor has already passed.
+    /// </summary>
+    public async Task<int> PurgeAsync(long processedThrough, DateTimeOffset cutoff, IReadOnlyCollection<long> keep, int batch, CancellationToken cancellationToken)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            DELETE FROM log WHERE seq IN (
+              SELECT seq FROM log WHERE seq <= $through AND seq < (SELECT MAX(seq) FROM log) AND received_at < $cutoff
+                {(keep.Count > 0 ? $"AND seq NOT IN ({string.Join(',', keep)})" : "")}
+              ORDER BY seq LIMIT $batch)
+            """;
+        command.Parameters.AddWithValue("$through", processedThrough);
+        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$batch", batch);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            await using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = "PRAGMA incremental_vacuum";
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return deleted;
+    }
+
     public async Task<byte[]?> BodyAsync(long seq, CancellationToken cancellationToken)
     {
         await using var connection = Database.Open();
