@@ -1,7 +1,7 @@
 using System.Text.Json;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Comments;
 
@@ -9,13 +9,13 @@ namespace InstantChat.Core.Comments;
 public sealed class CommentHandlers : IEventHandler
 {
     public IReadOnlyCollection<string> EventTypes { get; } =
-        [Webhooks.EventTypes.Comments, Webhooks.EventTypes.LiveComments, Webhooks.EventTypes.Mentions];
+        [EventModel.EventTypes.Comments, EventModel.EventTypes.LiveComments, EventModel.EventTypes.Mentions];
 
     public BusinessWrite Plan(WebhookEvent e, JsonElement update)
     {
         var value = update.Prop("value") ?? throw new InvalidDataException("the change has no value");
         var account = e.AccountId ?? throw new InvalidDataException("the event has no account id");
-        return e.EventType == Webhooks.EventTypes.Mentions
+        return e.EventType == EventModel.EventTypes.Mentions
             ? new CommentRecord(e.EventType, account, value.Str("media_id") ?? "", value.Str("comment_id") ?? "",
                 null, null, null, null, null, e.Timestamp, e.EventId)
             : new CommentRecord(e.EventType, account, value.Prop("media").Prop("id").Str() ?? "",

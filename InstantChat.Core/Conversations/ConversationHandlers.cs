@@ -1,7 +1,7 @@
 using System.Text.Json;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Conversations;
 
@@ -13,8 +13,8 @@ public sealed class ConversationHandlers : IEventHandler
 {
     public IReadOnlyCollection<string> EventTypes { get; } =
     [
-        Webhooks.EventTypes.Messages, Webhooks.EventTypes.MessageReactions, Webhooks.EventTypes.MessagingSeen,
-        Webhooks.EventTypes.MessagingPostbacks, Webhooks.EventTypes.MessagingReferral,
+        EventModel.EventTypes.Messages, EventModel.EventTypes.MessageReactions, EventModel.EventTypes.MessagingSeen,
+        EventModel.EventTypes.MessagingPostbacks, EventModel.EventTypes.MessagingReferral,
     ];
 
     public BusinessWrite Plan(WebhookEvent e, JsonElement update)
@@ -26,13 +26,13 @@ public sealed class ConversationHandlers : IEventHandler
 
         return e.EventType switch
         {
-            Webhooks.EventTypes.Messages => Message(e, item, account, sender),
-            Webhooks.EventTypes.MessageReactions => Reaction(e, item, account, sender),
-            Webhooks.EventTypes.MessagingSeen =>
+            EventModel.EventTypes.Messages => Message(e, item, account, sender),
+            EventModel.EventTypes.MessageReactions => Reaction(e, item, account, sender),
+            EventModel.EventTypes.MessagingSeen =>
                 new MessageWrite(account, Required(item.Prop("read").Prop("mid").Str(), "read.mid"), ConversationIds.For(account, sender), sender, e.Timestamp)
                 { SeenMarker = true },
-            Webhooks.EventTypes.MessagingPostbacks => Postback(e, item, account, sender),
-            Webhooks.EventTypes.MessagingReferral =>
+            EventModel.EventTypes.MessagingPostbacks => Postback(e, item, account, sender),
+            EventModel.EventTypes.MessagingReferral =>
                 new MessageWrite(account, $"referral:{StableId(e)}", ConversationIds.For(account, sender), sender, e.Timestamp)
                 {
                     HasContent = true,

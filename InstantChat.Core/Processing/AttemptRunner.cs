@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Processing;
 

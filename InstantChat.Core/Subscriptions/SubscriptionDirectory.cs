@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -2,7 +2,7 @@ using InstantChat.Core.Processing;
 using InstantChat.Core.Security;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -50,7 +50,7 @@ public sealed class LayoutTests : BunitContext
     public void MainLayout_EventReceived_ShowsAToastNamingTypeAndSender()
     {
         var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
-        var e = new InstantChat.Core.Webhooks.WebhookEvent
+        var e = new InstantChat.Core.EventModel.WebhookEvent
         {
             EventId = "01KZZZZZZZZZZZZZZZZZZZZZZZ", EventType = "messages", SenderId = "555", Timestamp = DateTimeOffset.UtcNow,
             ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k", DeliveryId = "d",
@@ -97,7 +97,7 @@ public sealed class LayoutTests : BunitContext
         Assert.Contains("API keys", cut.Find(".mud-navmenu").TextContent);
     }
 
-    static InstantChat.Core.Webhooks.WebhookEvent Event(string id, string type, string sender) => new()
+    static InstantChat.Core.EventModel.WebhookEvent Event(string id, string type, string sender) => new()
     {
         EventId = id, EventType = type, SenderId = sender, Timestamp = DateTimeOffset.UtcNow,
         ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k" + id, DeliveryId = "d",

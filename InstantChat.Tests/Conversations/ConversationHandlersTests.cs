@@ -4,7 +4,7 @@ using System.Text.Json;
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Parsing;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.Parsing;
 using InstantChat.Tests.TestSupport;
 

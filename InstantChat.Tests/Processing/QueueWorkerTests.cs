@@ -4,7 +4,8 @@ using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -127,7 +128,7 @@ public sealed class QueueWorkerTests : IDisposable
     sealed class CountingHandler : IEventHandler
     {
         public ConcurrentBag<string> Seen { get; } = [];
-        public IReadOnlyCollection<string> EventTypes { get; } = [Core.Webhooks.EventTypes.Messages];
+        public IReadOnlyCollection<string> EventTypes { get; } = [Core.EventModel.EventTypes.Messages];
 
         public BusinessWrite Plan(WebhookEvent e, System.Text.Json.JsonElement update)
         {

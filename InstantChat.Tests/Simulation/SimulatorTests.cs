@@ -2,7 +2,7 @@ using System.Text.Json;
 using InstantChat.Core.Simulation;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

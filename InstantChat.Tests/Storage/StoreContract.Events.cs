@@ -6,7 +6,8 @@ using InstantChat.Core.Retention;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 
 namespace InstantChat.Tests.Storage;

@@ -1,7 +1,7 @@
 using InstantChat.Core.Retention;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

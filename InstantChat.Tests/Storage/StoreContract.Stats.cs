@@ -1,7 +1,8 @@
 using System.Text.Json;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.Parsing;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;

@@ -25,7 +25,7 @@ public sealed partial class MongoStores : IStoreSet
     public MongoDatabase Database { get; }
     public SecretsAtRest Secrets { get; }
     MongoLogConsumer? _consumer;
-    public MongoLogConsumer LogConsumer => _consumer ??= new MongoLogConsumer(Database, Options.Create(new Core.Webhooks.WebhookOptions()), TimeProvider.System);
+    public MongoLogConsumer LogConsumer => _consumer ??= new MongoLogConsumer(Database, Options.Create(new Core.Ingest.WebhookOptions()), TimeProvider.System);
     public IDeliveryLog Log => new MongoDeliveryLog(Database);
     public ILogConsumer Consumer => LogConsumer;
     public IIngestStore Ingest => new MongoIngestStore(Database, LogConsumer);

@@ -172,9 +172,9 @@ public sealed class HubTests : IDisposable
         connection.On<JsonElement>("eventUpdated", e => updates.Writer.TryWrite(e));
         await connection.StartAsync();
         var feed = _app.Services.GetRequiredService<InstantChat.Core.Notifications.IEventFeed>();
-        var e = new InstantChat.Core.Webhooks.WebhookEvent
+        var e = new InstantChat.Core.EventModel.WebhookEvent
         {
-            EventId = InstantChat.Core.Webhooks.EventIds.New(DateTimeOffset.UtcNow), EventType = "messages", Timestamp = DateTimeOffset.UtcNow,
+            EventId = InstantChat.Core.EventModel.EventIds.New(DateTimeOffset.UtcNow), EventType = "messages", Timestamp = DateTimeOffset.UtcNow,
             ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "flood", DeliveryId = "d",
         };
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

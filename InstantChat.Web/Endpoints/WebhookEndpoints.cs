@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -38,7 +38,7 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(InstantChat.Core.Webhooks.WebhookMetrics.MeterName, InstantChat.Core.Storage.Mongo.MongoCommandMetrics.MeterName)
+            .AddMeter(InstantChat.Core.Ingest.WebhookMetrics.MeterName, InstantChat.Core.Storage.Mongo.MongoCommandMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
         return services;

@@ -1,5 +1,5 @@
 using InstantChat.Core.Notifications;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 using InstantChat.Web.Endpoints;
 using Microsoft.AspNetCore.SignalR;

@@ -8,7 +8,7 @@ using System.Globalization;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Simulation;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Extensions.DependencyInjection;
 
 var opts = BenchStore.Options(args);

@@ -1,5 +1,5 @@
 using InstantChat.Core.Notifications;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;

@@ -1,6 +1,7 @@
 using InstantChat.Core.Processing;
 using InstantChat.Core.Stats;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using MongoDB.Bson;
 using MongoDB.Driver;
 

@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;

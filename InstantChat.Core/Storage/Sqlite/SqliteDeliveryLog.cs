@@ -1,4 +1,3 @@
-using InstantChat.Core.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;

@@ -1,5 +1,6 @@
 using InstantChat.Core.Stats;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 
 namespace InstantChat.Core.Storage.Sqlite;
 

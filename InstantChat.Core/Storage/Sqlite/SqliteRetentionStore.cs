@@ -1,5 +1,5 @@
 using InstantChat.Core.Retention;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Storage.Sqlite;
 

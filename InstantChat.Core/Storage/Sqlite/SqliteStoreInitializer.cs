@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 
 namespace InstantChat.Core.Storage.Sqlite;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using Bunit.Rendering;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Dialogs;
 using InstantChat.Web.Components.Pages;
 using Microsoft.Extensions.DependencyInjection;

@@ -20,7 +20,7 @@ public sealed class OverviewTests() : DashboardContext("admin")
     public async Task Render_WithEvents_CardsChartsAndRecentActivityShowThem()
     {
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again"), Deliveries.Message("m3", "bye")));
-        await FinishAllAsync(Core.Webhooks.ProcessingStatus.Completed);
+        await FinishAllAsync(Core.EventModel.ProcessingStatus.Completed);
 
         var cut = Render<Overview>();
 

@@ -1,7 +1,7 @@
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;

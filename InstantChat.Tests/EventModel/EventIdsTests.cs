@@ -1,6 +1,6 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
-namespace InstantChat.Tests.Webhooks;
+namespace InstantChat.Tests.EventModel;
 
 public sealed class EventIdsTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 
-namespace InstantChat.Tests.Signatures;
+namespace InstantChat.Tests.Ingest;
 
 public sealed class EnvelopeAccountsTests
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace InstantChat.Core.Signatures;
+namespace InstantChat.Core.Ingest;
 
 public static class Secrets
 {

@@ -1,8 +1,8 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace InstantChat.Tests.Webhooks;
+namespace InstantChat.Tests.Ingest;
 
 public sealed class InflightBudgetTests
 {

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Options;
 
-namespace InstantChat.Core.Signatures;
+namespace InstantChat.Core.Ingest;
 
 public enum SignatureCheck
 {

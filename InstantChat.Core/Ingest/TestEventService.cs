@@ -1,7 +1,8 @@
+using InstantChat.Core.EventModel;
 using InstantChat.Core.Common;
 using InstantChat.Core.Storage;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 public sealed record TestEventBody(string? EventType, string? AccountId, string? SenderId, TestEventContent? Content, TestEventUser? UserInfo);
 public sealed record TestEventContent(string? Text);

@@ -1,6 +1,6 @@
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 
-namespace InstantChat.Tests.Signatures;
+namespace InstantChat.Tests.Ingest;
 
 public sealed class SecretsTests
 {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>
 /// Bounds the memory that webhook bodies being read hold at once (WEBHOOK_MAX_INFLIGHT_BYTES).

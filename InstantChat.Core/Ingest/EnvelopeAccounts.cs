@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace InstantChat.Core.Signatures;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>
 /// The accounts a delivery's entries name, read strictly, for deciding what a subscription's secret

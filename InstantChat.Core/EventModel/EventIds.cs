@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.EventModel;
 
 /// <summary>
 /// ULIDs: 48-bit milliseconds then 80 random bits, Crockford base32. They sort by time, so the

@@ -1,4 +1,5 @@
-namespace InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
+namespace InstantChat.Core.EventModel;
 
 /// <summary>One normalized Instagram update, as stored and as the API returns it.</summary>
 public sealed record WebhookEvent

@@ -1,4 +1,4 @@
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.EventModel;
 
 /// <summary>One POST from Meta exactly as received: the bytes are kept so any event can show what was sent.</summary>
 public sealed record Delivery(

@@ -1,6 +1,7 @@
+using InstantChat.Core.EventModel;
 using System.Diagnostics.Metrics;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>
 /// The product's own instruments (System.Diagnostics.Metrics). The host exports them; Core only

@@ -1,10 +1,9 @@
 using System.Text;
-using InstantChat.Core.Signatures;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Options;
 
-namespace InstantChat.Tests.Signatures;
+namespace InstantChat.Tests.Ingest;
 
 public sealed class SignatureVerifierTests
 {

@@ -1,10 +1,10 @@
+using InstantChat.Core.EventModel;
 using System.Threading.Channels;
-using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>
 /// Group commit to the delivery log: deliveries that arrive while an append is in flight share the

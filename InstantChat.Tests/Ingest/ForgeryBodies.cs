@@ -1,4 +1,4 @@
-namespace InstantChat.Tests.Signatures;
+namespace InstantChat.Tests.Ingest;
 
 /// <summary>
 /// Raw JSON bodies (duplicate keys need raw text) that mix one app's own accounts with foreign ones

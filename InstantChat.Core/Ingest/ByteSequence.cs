@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>Pieces of memory as one sequence, without copying them (a body as the chunks it arrived in).</summary>
 public static class ByteSequence

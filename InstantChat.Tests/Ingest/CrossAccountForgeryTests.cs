@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using InstantChat.Tests.TestSupport;
 
-namespace InstantChat.Tests.Signatures;
+namespace InstantChat.Tests.Ingest;
 
 /// <summary>
 /// App A's secret must never get an event into an account outside A's subscriptions, whatever the

@@ -1,10 +1,10 @@
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InstantChat.Tests.Webhooks;
+namespace InstantChat.Tests.Ingest;
 
 public sealed class IngestWriterTests
 {

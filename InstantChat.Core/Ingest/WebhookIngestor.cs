@@ -1,7 +1,8 @@
+using InstantChat.Core.EventModel;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Options;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>
 /// A verified delivery in, appended durably to the log out: that is all the acknowledgement waits

@@ -1,4 +1,4 @@
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>
 /// Acknowledged deliveries not processed yet, as this host knows it at no cost: appends add, the

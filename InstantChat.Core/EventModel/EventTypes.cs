@@ -1,4 +1,4 @@
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.EventModel;
 
 /// <summary>The eight Instagram fields the product understands; any other field keeps its own name.</summary>
 public static class EventTypes

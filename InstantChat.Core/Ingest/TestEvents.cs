@@ -1,7 +1,8 @@
+using InstantChat.Core.EventModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace InstantChat.Core.Webhooks;
+namespace InstantChat.Core.Ingest;
 
 /// <summary>What an admin asks the test endpoint for.</summary>
 public sealed record TestEventRequest(string EventType, string AccountId, string SenderId, string? Text, string? Username);
