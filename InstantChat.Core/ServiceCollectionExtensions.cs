@@ -115,6 +115,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MongoLogConsumer>();
         services.AddSingleton<ILogConsumer>(sp => sp.GetRequiredService<MongoLogConsumer>());
         services.AddSingleton<IEventStore, MongoEventStore>();
+        services.AddSingleton<IDeliveryBodies, MongoDeliveryBodies>();
         services.AddSingleton<IQueueStore, MongoQueueStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ICommentStore, MongoCommentStore>();
@@ -141,6 +142,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILogConsumer>(sp => sp.GetRequiredService<SqliteLogConsumer>());
         services.AddSingleton<IBusinessStore, SqliteBusinessWrites>();
         services.AddSingleton<IEventStore, SqliteEventStore>();
+        services.AddSingleton<IDeliveryBodies, SqliteDeliveryBodies>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ICommentStore, SqliteCommentStore>();

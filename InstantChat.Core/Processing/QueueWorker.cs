@@ -23,6 +23,7 @@ public sealed partial class QueueWorker(
     IQueueStore queue,
     AttemptRunner attempts,
     IBusinessStore business,
+    IDeliveryBodies bodies,
     Reparser reparser,
     QueueSignal signal,
     IEventFeed feed,
@@ -81,8 +82,10 @@ public sealed partial class QueueWorker(
 
     async Task<int> ProcessClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
-        var batch = await StoreRetry.ExecuteAsync(async ct => await queue.ClaimAsync(request, ct), cancellationToken);
-        if (batch.Count == 0) return 0;
+        var claimed = await StoreRetry.ExecuteAsync(async ct => await queue.ClaimAsync(request, ct), cancellationToken);
+        if (claimed.Count == 0) return 0;
+        // The handlers read the update's JSON: cut out of the delivery's bytes (it is not stored twice).
+        var batch = await StoreRetry.ExecuteAsync(async ct => await UpdatePayloads.FillAsync(claimed, bodies, ct), cancellationToken);
 
         var outcomes = new AttemptOutcome[batch.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
@@ -91,7 +94,8 @@ public sealed partial class QueueWorker(
 
         var written = await StoreRetry.ExecuteAsync(async ct => await queue.CompleteAsync(outcomes, _owner, ct), cancellationToken);
         foreach (var o in outcomes) metrics.Attempt(o.Event.EventType, o.Status, o.ProcessingMs);
-        feed.Publish(EventChange.Updated, written);
+        var payloads = batch.ToDictionary(e => e.EventId, e => e.Payload, StringComparer.Ordinal);
+        feed.Publish(EventChange.Updated, written.Select(e => e.Payload is null && payloads.GetValueOrDefault(e.EventId) is { } p ? e with { Payload = p } : e).ToList());
         return batch.Count;
     }
 

@@ -62,6 +62,21 @@ public sealed class LayoutTests : BunitContext
     }
 
     [Fact]
+    public async Task MainLayout_EventsKeepArriving_OneToastUpdatedInPlace()
+    {
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [Event("01KZZZZZZZZZZZZZZZZZZZZZZ1", "messages", "555")]);
+        cut.WaitForAssertion(() => Assert.Equal("New messages from 555", cut.Find("[data-testid=live-toast]").TextContent));
+        await Task.Delay(MainLayout.LiveInterval * 2);
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [Event("01KZZZZZZZZZZZZZZZZZZZZZZ2", "comments", "777"), Event("01KZZZZZZZZZZZZZZZZZZZZZZ3", "comments", "778")]);
+
+        cut.WaitForAssertion(() => Assert.Equal("3 new events · latest: comments from 778", cut.Find("[data-testid=live-toast]").TextContent));
+        Assert.Single(cut.FindAll("[data-testid=live-toast]"));
+        Assert.Single(cut.FindAll(".mud-snackbar"));
+    }
+
+    [Fact]
     public void MainLayout_EventsReceived_BellCountsThemAndThePanelListsThem()
     {
         var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));

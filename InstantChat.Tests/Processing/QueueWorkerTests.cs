@@ -28,7 +28,7 @@ public sealed class QueueWorkerTests : IDisposable
         var subscriptions = new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance);
         var signal = new QueueSignal();
         return new(_stores.Queue, new AttemptRunner(new HandlerRegistry(handlers ?? [_handler]), subscriptions, options, _clock, NullLogger<AttemptRunner>.Instance),
-            new SqliteBusinessWrites(_stores.Writer), new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.InstagramParser(), signal),
+            new SqliteBusinessWrites(_stores.Writer), _stores.Bodies, new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.InstagramParser(), signal),
             signal, feed ?? new InProcessEventFeed(), TestMetrics.Create(), subscriptions, options, _clock, NullLogger<QueueWorker>.Instance);
     }
 

@@ -73,6 +73,20 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commit_NewDelivery_KeepsNoSecondCopyOfTheUpdatesButReadsThemBack()
+    {
+        var body = Deliveries.Envelope(Deliveries.Message("p1", "first"), Deliveries.Message("p2", "second"));
+        var batch = Batch(body);
+        await Ingest.CommitAsync([batch], CancellationToken.None);
+
+        Assert.Equal(0, await Stores.StoredPayloadsAsync());
+        var page = await Events.ListAsync(new EventQuery(Limit: 10), CancellationToken.None);
+        Assert.Equal(batch.Events.Select(e => e.Payload).Order(), page.Items.Select(e => e.Payload).Order());
+        Assert.Equal(batch.Events[1].Payload, (await Events.FindByKeyAsync(batch.Events[1].DeduplicationKey, CancellationToken.None))?.Payload);
+        Assert.Contains("\"mid\":\"p2\"", batch.Events[1].Payload);
+    }
+
+    [Fact]
     public async Task Commit_SameDeliveryTwice_StoresEventsOnce()
     {
         var body = Deliveries.Envelope(Deliveries.Message("m1", "a"), Deliveries.Message("m2", "b"));

@@ -14,6 +14,7 @@ public interface IStoreSet
     ILogConsumer Consumer { get; }
     IIngestStore Ingest { get; }
     IEventStore Events { get; }
+    IDeliveryBodies Bodies { get; }
     IQueueStore Queue { get; }
     IConversationStore Conversations { get; }
     ICommentStore Comments { get; }
@@ -34,4 +35,7 @@ public interface IStoreSet
 
     /// <summary>The bytes of delivery bodies as stored, read behind the stores' back.</summary>
     Task<long> StoredBodyBytesAsync();
+
+    /// <summary>How many stored events hold a copy of their update's JSON, read behind the stores' back.</summary>
+    Task<long> StoredPayloadsAsync();
 }

@@ -30,6 +30,7 @@ public sealed partial class MongoStores : IStoreSet
     public ILogConsumer Consumer => LogConsumer;
     public IIngestStore Ingest => new MongoIngestStore(Database, LogConsumer);
     public IEventStore Events => new MongoEventStore(Database, new MongoDeliveryLog(Database));
+    public IDeliveryBodies Bodies => new MongoDeliveryBodies(Database);
     public IQueueStore Queue => new MongoQueueStore(Database);
     public IConversationStore Conversations => new MongoConversationStore(Database, new MongoBusinessWrites(Database));
     public ICommentStore Comments => new MongoCommentStore(Database, new MongoBusinessWrites(Database));
@@ -39,6 +40,9 @@ public sealed partial class MongoStores : IStoreSet
     public IRetentionStore Retention => new MongoRetentionStore(Database);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
     public InstantChat.Core.Security.IUserStore Users => new MongoUserStore(Database);
+
+    public async Task<long> StoredPayloadsAsync() =>
+        (await Database.Events.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync()).Count(d => d.GetValue("payload", BsonNull.Value) is BsonString);
 
     public async Task<long> StoredBodyBytesAsync() =>
         (await Database.Deliveries.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync())

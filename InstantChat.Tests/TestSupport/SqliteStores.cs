@@ -34,6 +34,7 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public IDeliveryLog Log => DeliveryLog;
     public ILogConsumer Consumer => new SqliteLogConsumer(DeliveryLog, Database, TimeProvider.System);
     public IEventStore Events => new SqliteEventStore(Database, Writer, DeliveryLog);
+    public IDeliveryBodies Bodies => new SqliteDeliveryBodies(Database, DeliveryLog);
     public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
     public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
@@ -45,6 +46,14 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public InstantChat.Core.Security.IUserStore Users => new SqliteUserStore(Database, Writer);
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
+
+    public async Task<long> StoredPayloadsAsync()
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM events WHERE payload IS NOT NULL";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     public async Task<long> StoredBodyBytesAsync()
     {

@@ -7,6 +7,7 @@ namespace InstantChat.Core.Storage.Mongo;
 public sealed class MongoEventStore(MongoDatabase db, MongoDeliveryLog log) : IEventStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
+    readonly MongoDeliveryBodies _bodies = new(db);
 
     public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
     {
@@ -25,21 +26,20 @@ public sealed class MongoEventStore(MongoDatabase db, MongoDeliveryLog log) : IE
         }
         var filter = filters.Count > 0 ? F.And(filters) : F.Empty;
         var docs = await Guard(() => db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(query.Limit + 1).ToListAsync(cancellationToken));
-        var items = docs.Select(MongoEventDocuments.FromDocument).ToList();
+        var items = await UpdatePayloads.FillAsync(docs.Select(MongoEventDocuments.FromDocument).ToList(), _bodies, cancellationToken);
         if (items.Count <= query.Limit) return new EventPage(items, null);
         items.RemoveAt(items.Count - 1);
         return new EventPage(items, items[^1].EventId);
     }
 
-    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) =>
-        await Guard(() => db.Events.Find(F.Eq("_id", eventId)).FirstOrDefaultAsync(cancellationToken)) is { } d
-            ? MongoEventDocuments.FromDocument(d)
-            : null;
+    public Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) => FindOneAsync(F.Eq("_id", eventId), cancellationToken);
 
-    public async Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken) =>
-        await Guard(() => db.Events.Find(F.Eq("dedupKey", deduplicationKey)).FirstOrDefaultAsync(cancellationToken)) is { } d
-            ? MongoEventDocuments.FromDocument(d)
-            : null;
+    public Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken) => FindOneAsync(F.Eq("dedupKey", deduplicationKey), cancellationToken);
+
+    async Task<WebhookEvent?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken) =>
+        await UpdatePayloads.FillAsync(
+            await Guard(() => db.Events.Find(filter).FirstOrDefaultAsync(cancellationToken)) is { } d ? MongoEventDocuments.FromDocument(d) : null,
+            _bodies, cancellationToken);
 
     public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {

@@ -97,12 +97,15 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
                 .ToDictionary(d => d["dedupKey"].AsString, d => (d["deliveryId"].AsString, d["_id"].AsString), StringComparer.Ordinal);
     }
 
+    /// <summary>Without the update's JSON: the delivery's bytes are in the log, and readers cut it out of them (<see cref="UpdatePayloads"/>).</summary>
+    static BsonDocument Stored(WebhookEvent e) => MongoEventDocuments.ToDocument(e with { Payload = null });
+
     /// <summary>Inserts what it can; returns the keys another host stored first.</summary>
     async Task<List<string>> InsertAsync(List<WebhookEvent> events, CancellationToken ct)
     {
         try
         {
-            await db.Events.InsertManyAsync(events.Select(MongoEventDocuments.ToDocument), new InsertManyOptions { IsOrdered = false }, ct);
+            await db.Events.InsertManyAsync(events.Select(Stored), new InsertManyOptions { IsOrdered = false }, ct);
             return [];
         }
         catch (Exception ex) when (MongoDatabase.IsDuplicateKey(ex))
@@ -112,7 +115,7 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
             var lost = new List<string>();
             foreach (var e in events.Where(e => !stored.Contains(e.EventId)))
             {
-                try { await db.Events.InsertOneAsync(MongoEventDocuments.ToDocument(e), cancellationToken: ct); }
+                try { await db.Events.InsertOneAsync(Stored(e), cancellationToken: ct); }
                 catch (Exception dup) when (MongoDatabase.IsDuplicateKey(dup)) { lost.Add(e.DeduplicationKey); }
             }
             return lost;

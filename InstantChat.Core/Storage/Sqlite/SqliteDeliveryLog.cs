@@ -172,6 +172,18 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
         return deleted;
     }
 
+    /// <summary>The bytes of the deliveries at these positions that are still in the log.</summary>
+    public async Task<IReadOnlyDictionary<long, byte[]>> BodiesAsync(IEnumerable<long> seqs, CancellationToken cancellationToken)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT seq, body FROM log WHERE seq IN ({SqliteDeliveryBodies.Parameters(command, seqs)})";
+        var bodies = new Dictionary<long, byte[]>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) bodies[reader.GetInt64(0)] = (byte[])reader[1];
+        return bodies;
+    }
+
     public async Task<byte[]?> BodyAsync(long seq, CancellationToken cancellationToken)
     {
         await using var connection = Database.Open();

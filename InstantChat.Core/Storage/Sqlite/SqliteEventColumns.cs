@@ -41,7 +41,8 @@ static class SqliteEventColumns
     }
 
     /// <summary>Binds every column of <paramref name="e"/> to a command made from <see cref="InsertSql"/>.</summary>
-    public static void Bind(SqliteCommand command, WebhookEvent e)
+    /// <param name="keepPayload">false where the delivery's bytes are kept: the update is cut out of them on read (<see cref="UpdatePayloads"/>).</param>
+    public static void Bind(SqliteCommand command, WebhookEvent e, bool keepPayload = true)
     {
         var p = command.Parameters;
         if (p.Count != Names.Length)
@@ -56,7 +57,7 @@ static class SqliteEventColumns
         p["$recipient_id"].Value = Db(e.RecipientId);
         p["$timestamp"].Value = e.Timestamp.ToUnixTimeMilliseconds();
         p["$received_at"].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
-        p["$payload"].Value = Db(e.Payload);
+        p["$payload"].Value = keepPayload ? Db(e.Payload) : DBNull.Value;
         p["$text"].Value = Db(e.Content.Text);
         p["$media_url"].Value = Db(e.Content.MediaUrl);
         p["$media_type"].Value = Db(e.Content.MediaType);

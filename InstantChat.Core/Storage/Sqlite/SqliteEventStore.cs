@@ -7,6 +7,8 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// <summary>Queries over the embedded store; each call takes a pooled connection.</summary>
 public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer, SqliteDeliveryLog log) : IEventStore
 {
+    readonly SqliteDeliveryBodies _bodies = new(database, log);
+
     /// <summary>
     /// A text search examines at most this many of the newest matches per call: a common term with a
     /// filter that excludes most of them (say, failed events mentioning "order") then costs the same
@@ -61,9 +63,10 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         if (items.Count > query.Limit)
         {
             items.RemoveAt(items.Count - 1);
-            return new EventPage(items, items[^1].EventId);
+            return new EventPage(await UpdatePayloads.FillAsync(items, _bodies, cancellationToken), items[^1].EventId);
         }
-        return new EventPage(items, query.Text is null ? null : await LastScannedAsync(connection, query.Text, query.Cursor, cancellationToken));
+        return new EventPage(await UpdatePayloads.FillAsync(items, _bodies, cancellationToken),
+            query.Text is null ? null : await LastScannedAsync(connection, query.Text, query.Cursor, cancellationToken));
     }
 
     /// <summary>The newest matches after the cursor (an event id), as many as one call may examine.</summary>
@@ -98,7 +101,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         command.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE {column} = $value";
         command.Parameters.AddWithValue("$value", value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? SqliteEventColumns.Read(reader) : null;
+        return await UpdatePayloads.FillAsync(await reader.ReadAsync(cancellationToken) ? SqliteEventColumns.Read(reader) : null, _bodies, cancellationToken);
     }
 
     public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)

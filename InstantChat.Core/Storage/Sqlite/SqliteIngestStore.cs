@@ -29,7 +29,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                 for (var i = 0; i < events.Count; i++)
                 {
                     var insert = ctx.Prepared(SqliteEventColumns.InsertSql);
-                    SqliteEventColumns.Bind(insert, events[i]);
+                    SqliteEventColumns.Bind(insert, events[i], keepPayload: false); // the delivery's bytes are kept
                     if (insert.ExecuteNonQuery() != 1) continue; // a duplicate: its effect is in already
                     inserted.Add(events[i]);
                     if (writes?[i] is { } write) writesOfNew.Add(write);

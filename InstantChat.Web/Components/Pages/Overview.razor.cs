@@ -87,5 +87,8 @@ public sealed partial class Overview : IDisposable
         _statusSeries = [new() { Name = "Events", Data = new(statuses.Select(s => (double)r.ByStatus.GetValueOrDefault(s)).ToList()) }];
     }
 
+    /// <summary>Events that ended (completed or failed): with none, a rate or an average would be a made-up 0.</summary>
+    static long Finished(StatsReport r) => r.ByStatus.GetValueOrDefault("completed") + r.ByStatus.GetValueOrDefault("failed");
+
     public void Dispose() => _live?.Dispose();
 }
