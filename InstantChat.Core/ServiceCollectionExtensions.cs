@@ -6,13 +6,12 @@ using InstantChat.Core.Processing;
 using InstantChat.Core.Retention;
 using InstantChat.Core.Security;
 using InstantChat.Core.Simulation;
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage.Mongo;
 using InstantChat.Core.Storage.Sqlite;
-using InstantChat.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton(_ => new Common.BackgroundLane());
         services.AddSingleton<InstagramParser>();
         services.AddSingleton<StatsService>();
         services.AddSingleton<SignatureVerifier>();
@@ -39,13 +39,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TestEventService>();
         services.AddSingleton<IngestWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        services.AddSingleton<LogProgress>();
+        services.AddHostedService<LogProgressRefresher>();
+        services.AddSingleton<LogSignal>();
         services.AddSingleton<IEventFeed, InProcessEventFeed>();
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<RetryService>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
-        services.AddSingleton<IEventHandler, ReparseHandler>();
+        services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<Reparser>();
         services.AddOptions<UserOptions>().Bind(configuration);
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<UserCache>();
@@ -64,6 +68,8 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddSingleton<QueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
+        services.AddSingleton<LogProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogProcessor>());
         // Demo traffic, off by default. Registered after the ingest writer, so it stops before it (reverse order).
         services.AddOptions<SimulatorOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Simulator>();
@@ -98,10 +104,18 @@ public static class ServiceCollectionExtensions
     /// <summary>Every store on one MongoDB database; several hosts may share it.</summary>
     public static IServiceCollection AddMongoStorage(this IServiceCollection services)
     {
+        services.AddSingleton<MongoCommandMetrics>();
         services.AddSingleton<MongoDatabase>();
         services.AddSingleton<IStoreInitializer, MongoStoreInitializer>();
         services.AddSingleton<IIngestStore, MongoIngestStore>();
+        services.AddSingleton<MongoBusinessWrites>();
+        services.AddSingleton<IBusinessStore>(sp => sp.GetRequiredService<MongoBusinessWrites>());
+        services.AddSingleton<MongoDeliveryLog>();
+        services.AddSingleton<IDeliveryLog>(sp => sp.GetRequiredService<MongoDeliveryLog>());
+        services.AddSingleton<MongoLogConsumer>();
+        services.AddSingleton<ILogConsumer>(sp => sp.GetRequiredService<MongoLogConsumer>());
         services.AddSingleton<IEventStore, MongoEventStore>();
+        services.AddSingleton<IDeliveryBodies, MongoDeliveryBodies>();
         services.AddSingleton<IQueueStore, MongoQueueStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ICommentStore, MongoCommentStore>();
@@ -122,7 +136,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStoreInitializer, SqliteStoreInitializer>();
         services.AddSingleton<SqliteWriter>();
         services.AddSingleton<IIngestStore, SqliteIngestStore>();
+        services.AddSingleton<SqliteDeliveryLog>();
+        services.AddSingleton<IDeliveryLog>(sp => sp.GetRequiredService<SqliteDeliveryLog>());
+        services.AddSingleton<SqliteLogConsumer>();
+        services.AddSingleton<ILogConsumer>(sp => sp.GetRequiredService<SqliteLogConsumer>());
+        services.AddSingleton<IBusinessStore, SqliteBusinessWrites>();
         services.AddSingleton<IEventStore, SqliteEventStore>();
+        services.AddSingleton<IDeliveryBodies, SqliteDeliveryBodies>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ICommentStore, SqliteCommentStore>();

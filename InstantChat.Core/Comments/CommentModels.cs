@@ -12,7 +12,7 @@ public sealed record CommentRecord(
     string? Username,
     string? Text,
     DateTimeOffset Timestamp,
-    string EventId);
+    string EventId) : Processing.BusinessWrite;
 
 public interface ICommentStore
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Processing;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Conversations;
 
@@ -9,36 +9,35 @@ namespace InstantChat.Core.Conversations;
 /// Messages, reactions, read receipts, postbacks and referrals become thread state. Each turns its
 /// event into one commutative upsert, which is what makes them idempotent and order-independent.
 /// </summary>
-public sealed class ConversationHandlers(IConversationStore store) : IEventHandler
+public sealed class ConversationHandlers : IEventHandler
 {
     public IReadOnlyCollection<string> EventTypes { get; } =
     [
-        Webhooks.EventTypes.Messages, Webhooks.EventTypes.MessageReactions, Webhooks.EventTypes.MessagingSeen,
-        Webhooks.EventTypes.MessagingPostbacks, Webhooks.EventTypes.MessagingReferral,
+        EventModel.EventTypes.Messages, EventModel.EventTypes.MessageReactions, EventModel.EventTypes.MessagingSeen,
+        EventModel.EventTypes.MessagingPostbacks, EventModel.EventTypes.MessagingReferral,
     ];
 
-    public Task HandleAsync(WebhookEvent e, CancellationToken cancellationToken)
+    public BusinessWrite Plan(WebhookEvent e, JsonElement update)
     {
-        using var doc = JsonDocument.Parse(e.Payload ?? throw new InvalidDataException("the event has no payload"));
         // Messaging items come bare in messaging[], or as the value of a change (Meta's dashboard test).
-        var item = doc.RootElement.Prop("field") is not null && doc.RootElement.Prop("value") is { } value ? value : doc.RootElement;
+        var item = update.Prop("field") is not null && update.Prop("value") is { } value ? value : update;
         var account = e.AccountId ?? throw new InvalidDataException("the event has no account id");
         var sender = e.SenderId ?? throw new InvalidDataException("the event has no sender id");
 
         return e.EventType switch
         {
-            Webhooks.EventTypes.Messages => store.ApplyMessageAsync(Message(e, item, account, sender), cancellationToken),
-            Webhooks.EventTypes.MessageReactions => store.ApplyReactionAsync(Reaction(e, item, account, sender), cancellationToken),
-            Webhooks.EventTypes.MessagingSeen => store.ApplyMessageAsync(
+            EventModel.EventTypes.Messages => Message(e, item, account, sender),
+            EventModel.EventTypes.MessageReactions => Reaction(e, item, account, sender),
+            EventModel.EventTypes.MessagingSeen =>
                 new MessageWrite(account, Required(item.Prop("read").Prop("mid").Str(), "read.mid"), ConversationIds.For(account, sender), sender, e.Timestamp)
-                { SeenMarker = true }, cancellationToken),
-            Webhooks.EventTypes.MessagingPostbacks => store.ApplyMessageAsync(Postback(e, item, account, sender), cancellationToken),
-            Webhooks.EventTypes.MessagingReferral => store.ApplyMessageAsync(
-                new MessageWrite(account, $"referral:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
+                { SeenMarker = true },
+            EventModel.EventTypes.MessagingPostbacks => Postback(e, item, account, sender),
+            EventModel.EventTypes.MessagingReferral =>
+                new MessageWrite(account, $"referral:{StableId(e)}", ConversationIds.For(account, sender), sender, e.Timestamp)
                 {
                     HasContent = true,
                     Referral = new Referral(item.Prop("referral").Prop("ref").Str(), item.Prop("referral").Prop("source").Str(), item.Prop("referral").Prop("type").Str()),
-                }, cancellationToken),
+                },
             _ => throw new InvalidOperationException($"no conversation rule for {e.EventType}"),
         };
     }
@@ -78,13 +77,19 @@ public sealed class ConversationHandlers(IConversationStore store) : IEventHandl
     static MessageWrite Postback(WebhookEvent e, JsonElement item, string account, string sender)
     {
         var p = item.Prop("postback");
-        return new MessageWrite(account, p.Prop("mid").Str() ?? $"postback:{e.EventId}", ConversationIds.For(account, sender), sender, e.Timestamp)
+        return new MessageWrite(account, p.Prop("mid").Str() ?? $"postback:{StableId(e)}", ConversationIds.For(account, sender), sender, e.Timestamp)
         {
             HasContent = true,
             Text = p.Prop("title").Str(),
             Postback = new Postback(p.Prop("title").Str(), p.Prop("payload").Str()),
         };
     }
+
+    /// <summary>
+    /// A row id for an update without a mid of its own, the same however often the update is
+    /// processed (its deduplication key, not its event id, which a second parse would change).
+    /// </summary>
+    static string StableId(WebhookEvent e) => Parsing.CanonicalJson.Hash(System.Text.Encoding.UTF8.GetBytes(e.DeduplicationKey));
 
     static string Required(string? value, string field) =>
         string.IsNullOrEmpty(value) ? throw new InvalidDataException($"{field} is missing") : value;

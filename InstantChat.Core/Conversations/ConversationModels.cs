@@ -38,7 +38,7 @@ public sealed record MessageWrite(
     string Mid,
     string ConversationId,
     string ParticipantId,
-    DateTimeOffset Timestamp)
+    DateTimeOffset Timestamp) : Processing.BusinessWrite
 {
     /// <summary>The message itself arrived (text, attachments…), as opposed to a mark on it.</summary>
     public bool HasContent { get; init; }
@@ -54,7 +54,8 @@ public sealed record MessageWrite(
     public Referral? Referral { get; init; }
 }
 
-public sealed record ReactionWrite(string AccountId, string Mid, string SenderId, string Action, string? Reaction, string? Emoji, DateTimeOffset Timestamp);
+public sealed record ReactionWrite(string AccountId, string Mid, string SenderId, string Action, string? Reaction, string? Emoji, DateTimeOffset Timestamp)
+    : Processing.BusinessWrite;
 
 public static class ConversationIds
 {

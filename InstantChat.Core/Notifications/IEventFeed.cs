@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Notifications;
 

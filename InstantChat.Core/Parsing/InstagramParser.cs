@@ -1,5 +1,5 @@
 using System.Text.Json;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Parsing;
 
@@ -13,12 +13,22 @@ public sealed class InstagramParser
 
     public IReadOnlyList<WebhookEvent> Parse(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence? ids = null)
     {
+        using var parsed = ParseDelivery(body, deliveryId, receivedAt, ids);
+        return parsed.Events;
+    }
+
+    /// <summary>
+    /// The delivery's events with, for each, the update it came from as parsed, for the handlers to
+    /// read (no second parse). The updates live as long as the result: dispose it when done.
+    /// </summary>
+    public ParsedDelivery ParseDelivery(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence? ids = null)
+    {
         ids ??= new EventIds.Sequence(receivedAt);
         // A UTF-8 byte order mark (relays and scripts add one) is not part of the JSON; the signature covered it already.
         if (body.Span.StartsWith("\uFEFF"u8)) body = body[3..];
-        if (body.IsEmpty) return [Unparseable(body, deliveryId, receivedAt, ids, "empty body")];
+        if (body.IsEmpty) return Unparseable(body, deliveryId, receivedAt, ids, "empty body");
         // The reader checks structure, not the bytes inside strings: check them once, up front.
-        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) return [Unparseable(body, deliveryId, receivedAt, ids, "the body is not valid UTF-8")];
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) return Unparseable(body, deliveryId, receivedAt, ids, "the body is not valid UTF-8");
         JsonDocument doc;
         try
         {
@@ -26,31 +36,33 @@ public sealed class InstagramParser
         }
         catch (JsonException ex)
         {
-            return [Unparseable(body, deliveryId, receivedAt, ids, $"invalid JSON: {ex.Message}")];
+            return Unparseable(body, deliveryId, receivedAt, ids, $"invalid JSON: {ex.Message}");
         }
-        using (doc)
+        var root = doc.RootElement;
+        var obj = root.ValueKind == JsonValueKind.Object ? root.Str("object") : null;
+        var why = root.ValueKind != JsonValueKind.Object ? "not an Instagram envelope: the body is not a JSON object"
+            : obj is not null && obj != "instagram" ? $"not an Instagram envelope: object is \"{Truncate(obj)}\""
+            : root.Prop("entry") is not { ValueKind: JsonValueKind.Array } ? "not an Instagram envelope: no \"entry\" array"
+            : null;
+        if (why is not null)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return [Unparseable(body, deliveryId, receivedAt, ids, "not an Instagram envelope: the body is not a JSON object")];
-            var obj = root.Str("object");
-            if (obj is not null && obj != "instagram")
-                return [Unparseable(body, deliveryId, receivedAt, ids, $"not an Instagram envelope: object is \"{Truncate(obj)}\"")];
-            if (root.Prop("entry") is not { ValueKind: JsonValueKind.Array } entries)
-                return [Unparseable(body, deliveryId, receivedAt, ids, "not an Instagram envelope: no \"entry\" array")];
-
-            var events = new List<WebhookEvent>();
-            foreach (var entry in entries.EnumerateArray())
-                ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time(), ids), events);
-            return events.Count > 0 ? events : [Unparseable(body, deliveryId, receivedAt, ids, "the delivery holds no updates")];
+            doc.Dispose();
+            return Unparseable(body, deliveryId, receivedAt, ids, why);
         }
+
+        var parsed = new ParsedDelivery(doc);
+        foreach (var entry in root.GetProperty("entry").EnumerateArray())
+            ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time(), ids), parsed);
+        if (parsed.Events.Count > 0) return parsed;
+        parsed.Dispose();
+        return Unparseable(body, deliveryId, receivedAt, ids, "the delivery holds no updates");
     }
 
-    static void ParseEntry(JsonElement entry, EntryContext ctx, List<WebhookEvent> events)
+    static void ParseEntry(JsonElement entry, EntryContext ctx, ParsedDelivery parsed)
     {
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            events.Add(ctx.Unreadable(entry, "an entry is not a JSON object"));
+            parsed.Add(ctx.Unreadable(entry, "an entry is not a JSON object"), entry);
             return;
         }
         foreach (var property in entry.EnumerateObject())
@@ -60,25 +72,32 @@ public sealed class InstagramParser
             {
                 try
                 {
-                    events.Add(property.Name switch
+                    parsed.Add(property.Name switch
                     {
                         "messaging" => MessagingParser.Parse(item, item, ctx),
                         "changes" => ChangeParser.Parse(item, ctx),
                         // standby and any future array: kept under its own name, never dropped.
                         var name when EventTypes.IsWellFormed(name) => ctx.Create(name, item, ctx.Key(name, item)),
                         _ => ctx.Create("unknown_array", item, ctx.Key("unknown_array", item)),
-                    });
+                    }, item);
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
                 {
                     // One odd update must not cost the delivery its other updates, nor its 200.
-                    events.Add(ctx.Unreadable(item, $"{ex.GetType().Name}: {ex.Message}"));
+                    parsed.Add(ctx.Unreadable(item, $"{ex.GetType().Name}: {ex.Message}"), item);
                 }
             }
         }
     }
 
-    static WebhookEvent Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence ids, string why) => new()
+    static ParsedDelivery Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence ids, string why)
+    {
+        var parsed = new ParsedDelivery(null);
+        parsed.Add(UnparseableEvent(body, deliveryId, receivedAt, ids, why), null);
+        return parsed;
+    }
+
+    static WebhookEvent UnparseableEvent(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence ids, string why) => new()
     {
         EventId = ids.Next(),
         EventType = EventTypes.Unknown,

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Parsing;
 

@@ -1,16 +1,18 @@
-using InstantChat.Core.Webhooks;
+using System.Text.Json;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Processing;
 
 /// <summary>
-/// The business effect of one event type. Must be idempotent: after a crash between the effect and
-/// the status write the same event is handled again, and nothing may change the second time.
-/// A failure is an exception; the worker turns it into a retry or a final failure.
+/// The business effect of one event type: from the update as the parser read it (not re-read from
+/// text), the <see cref="BusinessWrite"/> to apply. Pure: it writes nothing itself, so the processor
+/// can apply the effects of a whole batch in the commit that stores its events. A failure is an
+/// exception; the processor turns it into a retry or a final failure.
 /// </summary>
 public interface IEventHandler
 {
     IReadOnlyCollection<string> EventTypes { get; }
-    Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken);
+    BusinessWrite Plan(WebhookEvent webhookEvent, JsonElement update);
 }
 
 /// <summary>Which handler takes an event type; a type nobody handles ends <c>skipped</c>.</summary>

@@ -1,18 +1,6 @@
+using InstantChat.Core.Common;
+
 namespace InstantChat.Core.Processing;
 
-/// <summary>
-/// Wakes the queue worker as soon as something is queued, so the happy path has no polling delay;
-/// many notifications while it is busy collapse into one wake-up.
-/// </summary>
-public sealed class QueueSignal
-{
-    readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try { _signal.Release(); } catch (SemaphoreFullException) { } // already signalled
-    }
-
-    /// <summary>True when notified, false when the timeout (the safety-net poll) passed first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+/// <summary>Something is due in the retry queue.</summary>
+public sealed class QueueSignal : WakeSignal;

@@ -2,22 +2,29 @@ using System.Diagnostics;
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using System.Text.Json;
 
 namespace InstantChat.Core.Processing;
 
 /// <summary>
-/// Drains the queue: claims a batch with a lease, runs the handlers with bounded parallelism, and
-/// writes every outcome back in one commit. It holds nothing that a restart would lose.
+/// The retry queue: events whose first attempt (in the processor) failed, manual retries, and
+/// re-parsed deliveries. Claims a batch with a lease, runs each attempt, applies the business writes
+/// and writes every outcome back. It holds nothing that a restart would lose; the queue is small,
+/// since only failures are in it.
 /// </summary>
 public sealed partial class QueueWorker(
     IQueueStore queue,
-    HandlerRegistry handlers,
+    AttemptRunner attempts,
+    IBusinessStore business,
+    IDeliveryBodies bodies,
+    Reparser reparser,
     QueueSignal signal,
     IEventFeed feed,
     WebhookMetrics metrics,
@@ -27,7 +34,6 @@ public sealed partial class QueueWorker(
     ILogger<QueueWorker> logger) : BackgroundService
 {
     readonly WebhookOptions _options = options.Value;
-    readonly RetrySchedule _schedule = new(TimeSpan.FromMilliseconds(options.Value.RetryDelayMs), options.Value.RetryAttempts, clock);
     readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     // Transient store errors (busy, a lost connection) are retried briefly before the batch gives up.
@@ -74,17 +80,12 @@ public sealed partial class QueueWorker(
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken) =>
         await ProcessClaimAsync(new ClaimRequest(_options.BatchSize, clock.GetUtcNow(), Lease, _owner, subscriptions.BatchSizes), cancellationToken);
 
-    /// <summary>
-    /// Processes these just-stored events at once, for accounts whose subscription turns the queue
-    /// off. They are claimed like any other, so a worker elsewhere never runs them a second time.
-    /// </summary>
-    public Task<int> ProcessNowAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken) =>
-        ProcessClaimAsync(new ClaimRequest(eventIds.Count, clock.GetUtcNow(), Lease, _owner, EventIds: eventIds), cancellationToken);
-
     async Task<int> ProcessClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
-        var batch = await StoreRetry.ExecuteAsync(async ct => await queue.ClaimAsync(request, ct), cancellationToken);
-        if (batch.Count == 0) return 0;
+        var claimed = await StoreRetry.ExecuteAsync(async ct => await queue.ClaimAsync(request, ct), cancellationToken);
+        if (claimed.Count == 0) return 0;
+        // The handlers read the update's JSON: cut out of the delivery's bytes (it is not stored twice).
+        var batch = await StoreRetry.ExecuteAsync(async ct => await UpdatePayloads.FillAsync(claimed, bodies, ct), cancellationToken);
 
         var outcomes = new AttemptOutcome[batch.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
@@ -93,7 +94,8 @@ public sealed partial class QueueWorker(
 
         var written = await StoreRetry.ExecuteAsync(async ct => await queue.CompleteAsync(outcomes, _owner, ct), cancellationToken);
         foreach (var o in outcomes) metrics.Attempt(o.Event.EventType, o.Status, o.ProcessingMs);
-        feed.Publish(EventChange.Updated, written);
+        var payloads = batch.ToDictionary(e => e.EventId, e => e.Payload, StringComparer.Ordinal);
+        feed.Publish(EventChange.Updated, written.Select(e => e.Payload is null && payloads.GetValueOrDefault(e.EventId) is { } p ? e with { Payload = p } : e).ToList());
         return batch.Count;
     }
 
@@ -101,34 +103,31 @@ public sealed partial class QueueWorker(
     {
         var startedAt = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        var subscription = subscriptions.ForAccount(e.AccountId);
-        // A field the account's subscription does not take is kept, and skipped (unparseable ones are always re-parsed).
-        if (subscription is not null && e.EventType != EventTypes.Unknown && !subscription.Subscribes(e.EventType))
-            return new(e, ProcessingStatus.Skipped, startedAt, clock.GetUtcNow(), 0, $"{e.EventType} is not in the subscription's subscribedFields", null);
-        var handler = handlers.For(e.EventType);
-        if (handler is null)
-            return new(e, ProcessingStatus.Skipped, startedAt, clock.GetUtcNow(), 0, null, null);
         try
         {
             // A handler must finish well inside the lease, or another worker could take the event meanwhile.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Lease / 2);
-            await handler.HandleAsync(e, timeout.Token);
-            return new(e, ProcessingStatus.Completed, startedAt, clock.GetUtcNow(), Elapsed(started), null, null);
+            if (e.EventType == EventTypes.Unknown)
+            {
+                // An unparseable delivery is re-parsed from its bytes (after a parser fix it yields its events).
+                await reparser.RecoverAsync(e, timeout.Token);
+                return Outcome(e, new Attempt(ProcessingStatus.Completed, null, null, null, startedAt, clock.GetUtcNow(), Elapsed(started)));
+            }
+            using var payload = JsonDocument.Parse(e.Payload ?? throw new InvalidDataException("the event has no payload"));
+            var attempt = attempts.Run(e, payload.RootElement, e.Attempts);
+            if (attempt.Write is { } write) await business.ApplyAsync([write], timeout.Token);
+            return Outcome(e, attempt);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var error = $"{ex.GetType().Name}: {ex.Message}";
-            var next = _schedule.NextAttemptAfter(e.Attempts, subscription?.ProcessingConfig.RetryAttempts);
-            LogAttemptFailed(e.EventId, e.EventType, e.Attempts, next is null ? "failed" : "will retry", error);
-            return new(e, next is null ? ProcessingStatus.Failed : ProcessingStatus.Pending, startedAt, clock.GetUtcNow(), Elapsed(started), error, next);
+            return Outcome(e, attempts.Failed(e, e.Attempts, $"{ex.GetType().Name}: {ex.Message}", startedAt, Elapsed(started)));
         }
     }
 
-    static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    static AttemptOutcome Outcome(WebhookEvent e, Attempt a) => new(e, a.Status, a.StartedAt, a.FinishedAt, a.ProcessingMs, a.Error, a.NextAttemptAt);
 
-    [LoggerMessage(LogLevel.Warning, "Event {WebhookEventId} ({EventType}) attempt {Attempt} failed, {Next}: {Error}")]
-    partial void LogAttemptFailed(string webhookEventId, string eventType, int attempt, string next, string error);
+    static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
     [LoggerMessage(LogLevel.Error, "Queue drain failed: {ErrorType} {Error}")]
     partial void LogDrainFailed(string errorType, string error);

@@ -1,5 +1,5 @@
 using InstantChat.Core.Common;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Extensions.Logging;
 
 namespace InstantChat.Core.Security;

@@ -48,7 +48,7 @@ public sealed class UserService(IUserStore store, IPasswordHasher hasher, UserCa
     }
 
     public User New(string username, string password, string role) =>
-        new(Webhooks.EventIds.New(clock.GetUtcNow()), User.NormalizeName(username), role, hasher.Hash(password), false, User.NewSecurityStamp(), clock.GetUtcNow());
+        new(EventModel.EventIds.New(clock.GetUtcNow()), User.NormalizeName(username), role, hasher.Hash(password), false, User.NewSecurityStamp(), clock.GetUtcNow());
 
     public async Task<UserChange> UpdateAsync(string userId, string? role, bool? disabled, string? password, CancellationToken ct)
     {

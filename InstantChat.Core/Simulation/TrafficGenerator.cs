@@ -55,6 +55,9 @@ public sealed class TrafficGenerator
         return Serialize(updates);
     }
 
+    /// <summary>One delivery with exactly one update: a customer's message (the benchmark's single-message traffic).</summary>
+    public byte[] NextMessage() => Serialize([_messaging.CustomerMessage(NextTimestamp())]);
+
     Update NextUpdate()
     {
         var timestamp = NextTimestamp();

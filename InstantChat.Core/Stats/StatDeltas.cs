@@ -1,4 +1,5 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 
 namespace InstantChat.Core.Stats;
 
@@ -47,6 +48,25 @@ public sealed class StatDeltas
     public StatDeltas Finished(WebhookEvent e, ProcessingStatus outcome, DateTimeOffset finishedAt, double processingMs)
     {
         Moved(ProcessingStatus.Processing, outcome, 1);
+        return Attempted(e, outcome, finishedAt, processingMs);
+    }
+
+    /// <summary>
+    /// Events stored with their first attempt already made (the processor's): counted as received in
+    /// the status they ended in, and as attempted.
+    /// </summary>
+    public StatDeltas ReceivedAndAttempted(IEnumerable<WebhookEvent> events)
+    {
+        foreach (var e in events)
+        {
+            Received([e]);
+            if (e.Attempts > 0) Attempted(e, e.ProcessedStatus, e.ProcessedAt ?? e.ReceivedAt, e.ProcessingMs ?? 0);
+        }
+        return this;
+    }
+
+    StatDeltas Attempted(WebhookEvent e, ProcessingStatus outcome, DateTimeOffset finishedAt, double processingMs)
+    {
         Add(StatKinds.ProcessingMsSum, "", processingMs);
         Add(StatKinds.ProcessingCount, "", 1);
         if (outcome == ProcessingStatus.Pending) return this; // a retry is coming; not processed yet

@@ -24,7 +24,8 @@ public sealed record StatsReport(
     IReadOnlyList<KeyCount> EventsPerAccount,
     IReadOnlyList<KeyCount> TopSenders,
     IReadOnlyList<HourBucket> Last24Hours,
-    IReadOnlyList<HourBucket> Last7Days);
+    IReadOnlyList<HourBucket> Last7Days,
+    Storage.Backlog Backlog);
 
 /// <summary>Received→processed latency over the last 24 h; bucket upper bounds, so p50 ≤ value.</summary>
 public sealed record LatencyReport(long? P50Ms, long? P95Ms, long Samples);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace InstantChat.Core.Stats;
 
 /// <summary>Turns counters into the report: a fixed number of small reads whatever the number of events.</summary>
-public sealed class StatsService(IStatsStore store, TimeProvider clock)
+public sealed class StatsService(IStatsStore store, Storage.ILogConsumer log, TimeProvider clock)
 {
     public async Task<StatsReport> ReportAsync(CancellationToken cancellationToken)
     {
@@ -54,7 +54,8 @@ public sealed class StatsService(IStatsStore store, TimeProvider clock)
             top.Select(c => new KeyCount(c.Key, (long)c.Value)).ToList(),
             senders.Select(c => new KeyCount(c.Key, (long)c.Value)).ToList(),
             hours.TakeLast(24).ToList(),
-            hours);
+            hours,
+            await log.BacklogAsync(cancellationToken));
     }
 
     static LatencyReport Percentiles(IReadOnlyList<StatCounter> latency)

@@ -1,16 +1,26 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Storage;
 
-/// <summary>The write side of ingest: one durable transaction for many deliveries (group commit).</summary>
+/// <summary>
+/// The processor's commit: what it made of a run of logged deliveries, stored at once — the events
+/// with the status their first attempt ended in, the business writes of the new ones, the stats,
+/// retry entries for the failures, the deliveries' records, and the log position (so a batch is
+/// taken exactly once).
+/// </summary>
 public interface IIngestStore
 {
     /// <summary>
     /// Stores every delivery and its events in one durable commit. Events whose deduplication key
-    /// is already stored (or appears earlier in the same commit) are skipped, not errors.
+    /// is already stored (or appears earlier in the same commit) are skipped, not errors, and so are
+    /// their business writes. With <paramref name="taken"/>, the log batch they came from is marked
+    /// processed in the same commit (a batch that is not the taker's any more is refused).
     /// Throws <see cref="StoreUnavailableException"/> when nothing could be stored.
     /// </summary>
-    Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, LogBatch? taken, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken) =>
+        CommitAsync(batches, null, cancellationToken);
 }
 
 /// <summary>The read side the Events API and dashboard use.</summary>
@@ -18,12 +28,17 @@ public interface IEventStore
 {
     Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken);
     Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken);
+    /// <summary>The event stored under this deduplication key, if any.</summary>
+    Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken);
     Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
     /// <summary>True when the store answers a trivial query and, where the store can tell, takes a write.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
 
-public sealed record IngestBatch(Delivery Delivery, IReadOnlyList<WebhookEvent> Events);
+/// <summary>One delivery as the processor made it.</summary>
+/// <param name="Writes">For each event (same order), the business write to apply when it is new; null for none.</param>
+/// <param name="LogSeq">Where its bytes are in the delivery log; null keeps them with the record instead.</param>
+public sealed record IngestBatch(Delivery Delivery, IReadOnlyList<WebhookEvent> Events, IReadOnlyList<Processing.BusinessWrite?>? Writes = null, long? LogSeq = null);
 
 /// <summary>Per delivery: the events that were new, and how many were already stored.</summary>
 public sealed record CommitResult(IReadOnlyList<WebhookEvent> Inserted, int Duplicates);

@@ -1,4 +1,5 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 
 namespace InstantChat.Core.Storage;
 
@@ -98,3 +99,24 @@ public enum RequeueResult { Queued, NotFound, Conflict }
 /// <summary>Which finished events a bulk retry puts back; status defaults to failed.</summary>
 public sealed record RequeueFilter(
     ProcessingStatus? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null);
+
+/// <summary>
+/// The attempt history as the API shows it. An attempt the processor made and that ended well has
+/// no history row — it is the event row itself (status, times, error) — so the history adds it when
+/// its own rows do not hold it yet (a retry or a manual requeue writes it down first).
+/// </summary>
+public static class AttemptHistory
+{
+    public static IReadOnlyList<AttemptRecord> WithCurrent(IReadOnlyList<AttemptRecord> history, WebhookEvent? e) =>
+        Current(e) is { } current && !history.Any(a => a.Attempt == current.Attempt && a.FinishedAt == current.FinishedAt)
+            ? [.. history, current]
+            : history;
+
+    /// <summary>The event's last finished attempt, from its row; null while it waits or runs.</summary>
+    public static AttemptRecord? Current(WebhookEvent? e)
+    {
+        if (e is not { Attempts: > 0, ProcessedAt: { } finished } || e.ProcessedStatus is ProcessingStatus.Pending or ProcessingStatus.Processing) return null;
+        var ms = e.ProcessingMs ?? 0;
+        return new AttemptRecord(e.Attempts, finished - TimeSpan.FromMilliseconds(ms), finished, e.ProcessedStatus, e.LastError, ms);
+    }
+}

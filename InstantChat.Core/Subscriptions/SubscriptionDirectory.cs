@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -20,9 +20,6 @@ public sealed partial class SubscriptionDirectory(ISubscriptionStore store, Time
 
     /// <summary>Per-account claim limits (each subscription's batch size).</summary>
     public IReadOnlyDictionary<string, int>? BatchSizes { get; private set; }
-
-    /// <summary>Accounts whose events are processed right after the commit instead of waiting for a worker.</summary>
-    public bool ProcessesImmediately(string? accountId) => ForAccount(accountId) is { ProcessingConfig.EnableQueue: false };
 
     /// <summary>The app secrets of the subscriptions of these accounts (each distinct secret once).</summary>
     public IReadOnlyList<(byte[] Secret, IReadOnlySet<string> Accounts)> SecretsFor(IEnumerable<string?> accounts) =>

@@ -1,5 +1,6 @@
 using InstantChat.Core.Common;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,7 @@ using InstantChat.Core.Processing;
 using InstantChat.Core.Security;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -52,7 +52,8 @@ public sealed class DashboardBrowserTests(BrowserHost host)
         await app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(
             Deliveries.Message("find-1", "needle in the haystack ✨", sender: "900555"), Deliveries.Message("find-2", "other text"))));
 
-        await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("New messages from 900555")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        // One delivery, two messages: one toast counting both.
+        await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("2 new events · latest: messages from")).ToBeVisibleAsync(new() { Timeout = 2_000 });
         await s.Page.Locator("input[data-testid=filter-text], [data-testid=filter-text] input").FillAsync("needle");
         // One row holding the needle: a single row alone could still be the empty table's message,
         // shown before the live update brings the two new events in.
@@ -77,10 +78,13 @@ public sealed class DashboardBrowserTests(BrowserHost host)
     [Fact]
     public async Task Events_RetryFailedEvent_StatusGoesFromFailedToPendingToCompleted()
     {
-        using var app = App(AppFactory.IngestOnly); // the worker runs only when the test says so
+        using var app = App(AppFactory.IngestOnly); // processing runs only when the test says so
         await app.Factory.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("retry-1", "will fail once"))));
+        var stored = (await app.Factory.Services.GetRequiredService<LogProcessor>().ProcessOnceAsync(10, CancellationToken.None)).Inserted;
+        // A later attempt that failed (an outage): back in the queue, then ended failed.
         var queue = app.Factory.Services.GetRequiredService<IQueueStore>();
         var now = DateTimeOffset.UtcNow;
+        foreach (var e in stored) await queue.RequeueAsync(e.EventId, now, CancellationToken.None);
         var claimed = await queue.ClaimAsync(10, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test", CancellationToken.None);
         await queue.CompleteAsync([.. claimed.Select(e => new AttemptOutcome(e, ProcessingStatus.Failed, now, now, 1, "simulated outage", null))], "test", CancellationToken.None);
 

@@ -3,7 +3,8 @@ using Bunit.Rendering;
 using InstantChat.Core;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
@@ -52,18 +53,37 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         if (_storeDown) return;
         await Services.GetRequiredService<IStoreInitializer>().InitializeAsync(CancellationToken.None);
         await Services.GetRequiredService<IngestWriter>().StartAsync(CancellationToken.None);
+        // As in the host: deliveries logged by a page (a test event) are processed in the background.
+        await Services.GetRequiredService<LogProcessor>().StartAsync(CancellationToken.None);
     }
 
-    /// <summary>Stores a delivery exactly as the webhook endpoint would (parse, deduplicate, commit).</summary>
-    protected Task<IngestOutcome> IngestAsync(byte[] envelope) =>
-        Services.GetRequiredService<WebhookIngestor>().IngestAsync(envelope, "application/json", CancellationToken.None);
+    IReadOnlyList<WebhookEvent> _lastIngested = [];
 
-    /// <summary>Claims every due event and ends each attempt with <paramref name="status"/>.</summary>
+    /// <summary>
+    /// A delivery through the product's own path: logged as the webhook endpoint logs it, then
+    /// processed by the real processor (parse, deduplicate, first attempt, one commit).
+    /// </summary>
+    protected async Task<IReadOnlyList<WebhookEvent>> IngestAsync(byte[] envelope)
+    {
+        await Services.GetRequiredService<WebhookIngestor>().IngestAsync(envelope, "application/json", CancellationToken.None);
+        await Services.GetRequiredService<LogProcessor>().ProcessOnceAsync(100, CancellationToken.None);
+        // Whichever ran it (this call or the background loop), its events are the ones under its keys.
+        var keys = new Core.Parsing.InstagramParser().Parse(envelope, "x", DateTimeOffset.UtcNow).Select(e => e.DeduplicationKey).Distinct();
+        var store = Services.GetRequiredService<IEventStore>();
+        var found = new List<WebhookEvent>();
+        foreach (var key in keys) found.Add(await Eventually.WaitAsync(() => store.FindByKeyAsync(key, CancellationToken.None), e => e is not null) ?? throw new InvalidOperationException());
+        return _lastIngested = found;
+    }
+
+    /// <summary>The last delivery's events end another attempt with <paramref name="status"/> (a retry that ended so).</summary>
     protected async Task FinishAllAsync(ProcessingStatus status, string? error = null)
     {
+        if (status == ProcessingStatus.Completed) return; // the processor's first attempt completed them
         var queue = Services.GetRequiredService<IQueueStore>();
         var now = DateTimeOffset.UtcNow;
-        var claimed = await queue.ClaimAsync(1000, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test", CancellationToken.None);
+        foreach (var e in _lastIngested) await queue.RequeueAsync(e.EventId, now, CancellationToken.None);
+        var claimed = await queue.ClaimAsync(new ClaimRequest(_lastIngested.Count, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test",
+            EventIds: _lastIngested.Select(e => e.EventId).ToList()), CancellationToken.None);
         await queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, status, now, now.AddMilliseconds(5), 5, error, null)).ToList(), "test", CancellationToken.None);
     }
 
@@ -92,7 +112,11 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
 
     protected override async ValueTask DisposeAsyncCore()
     {
-        if (!_storeDown) await Services.GetRequiredService<IngestWriter>().StopAsync(CancellationToken.None);
+        if (!_storeDown)
+        {
+            await Services.GetRequiredService<LogProcessor>().StopAsync(CancellationToken.None);
+            await Services.GetRequiredService<IngestWriter>().StopAsync(CancellationToken.None);
+        }
         await base.DisposeAsyncCore();
         _dir.Dispose();
     }

@@ -50,7 +50,7 @@ public sealed class LayoutTests : BunitContext
     public void MainLayout_EventReceived_ShowsAToastNamingTypeAndSender()
     {
         var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
-        var e = new InstantChat.Core.Webhooks.WebhookEvent
+        var e = new InstantChat.Core.EventModel.WebhookEvent
         {
             EventId = "01KZZZZZZZZZZZZZZZZZZZZZZZ", EventType = "messages", SenderId = "555", Timestamp = DateTimeOffset.UtcNow,
             ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k", DeliveryId = "d",
@@ -59,6 +59,21 @@ public sealed class LayoutTests : BunitContext
         _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [e]);
 
         cut.WaitForAssertion(() => Assert.Contains("New messages from 555", cut.Markup));
+    }
+
+    [Fact]
+    public async Task MainLayout_EventsKeepArriving_OneToastUpdatedInPlace()
+    {
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [Event("01KZZZZZZZZZZZZZZZZZZZZZZ1", "messages", "555")]);
+        cut.WaitForAssertion(() => Assert.Equal("New messages from 555", cut.Find("[data-testid=live-toast]").TextContent));
+        await Task.Delay(MainLayout.LiveInterval * 2);
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [Event("01KZZZZZZZZZZZZZZZZZZZZZZ2", "comments", "777"), Event("01KZZZZZZZZZZZZZZZZZZZZZZ3", "comments", "778")]);
+
+        cut.WaitForAssertion(() => Assert.Equal("3 new events · latest: comments from 778", cut.Find("[data-testid=live-toast]").TextContent));
+        Assert.Single(cut.FindAll("[data-testid=live-toast]"));
+        Assert.Single(cut.FindAll(".mud-snackbar"));
     }
 
     [Fact]
@@ -97,7 +112,7 @@ public sealed class LayoutTests : BunitContext
         Assert.Contains("API keys", cut.Find(".mud-navmenu").TextContent);
     }
 
-    static InstantChat.Core.Webhooks.WebhookEvent Event(string id, string type, string sender) => new()
+    static InstantChat.Core.EventModel.WebhookEvent Event(string id, string type, string sender) => new()
     {
         EventId = id, EventType = type, SenderId = sender, Timestamp = DateTimeOffset.UtcNow,
         ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k" + id, DeliveryId = "d",

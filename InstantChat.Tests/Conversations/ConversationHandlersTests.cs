@@ -1,8 +1,10 @@
+using InstantChat.Core.Processing;
+using InstantChat.Core.Storage.Sqlite;
 using System.Text.Json;
 using InstantChat.Core.Comments;
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Parsing;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.Parsing;
 using InstantChat.Tests.TestSupport;
 
@@ -30,14 +32,16 @@ public sealed class ConversationHandlersTests : IDisposable
         return JsonSerializer.Serialize(new { conversations, threads, comments });
     }
 
+    /// <summary>Each event's write, planned from its update and applied as a retry applies it (one at a time).</summary>
     async Task HandleAllAsync(IEnumerable<WebhookEvent> events)
     {
-        var conversations = new ConversationHandlers(_stores.Conversations);
-        var comments = new CommentHandlers(_stores.Comments);
+        var handlers = new HandlerRegistry([new ConversationHandlers(), new CommentHandlers()]);
+        var business = new SqliteBusinessWrites(_stores.Writer);
         foreach (var e in events)
         {
-            if (conversations.EventTypes.Contains(e.EventType)) await conversations.HandleAsync(e, default);
-            else if (comments.EventTypes.Contains(e.EventType)) await comments.HandleAsync(e, default);
+            if (handlers.For(e.EventType) is not { } handler) continue;
+            using var update = System.Text.Json.JsonDocument.Parse(e.Payload!);
+            await business.ApplyAsync([handler.Plan(e, update.RootElement)], default);
         }
     }
 

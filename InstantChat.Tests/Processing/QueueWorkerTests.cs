@@ -4,7 +4,8 @@ using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Core.Subscriptions;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,15 @@ public sealed class QueueWorkerTests : IDisposable
 
     public void Dispose() => _stores.Dispose();
 
-    QueueWorker Worker(int batchSize = 10) => new(
-        _stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
-        Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 }),
-        _clock, NullLogger<QueueWorker>.Instance);
+    QueueWorker Worker(int batchSize = 10, IEventFeed? feed = null, IEventHandler[]? handlers = null)
+    {
+        var options = Options.Create(new WebhookOptions { BatchSize = batchSize, RetryAttempts = 3, RetryDelayMs = 5_000, WorkerParallelism = 4 });
+        var subscriptions = new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance);
+        var signal = new QueueSignal();
+        return new(_stores.Queue, new AttemptRunner(new HandlerRegistry(handlers ?? [_handler]), subscriptions, options, _clock, NullLogger<AttemptRunner>.Instance),
+            new SqliteBusinessWrites(_stores.Writer), _stores.Bodies, new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.InstagramParser(), signal),
+            signal, feed ?? new InProcessEventFeed(), TestMetrics.Create(), subscriptions, options, _clock, NullLogger<QueueWorker>.Instance);
+    }
 
     async Task<List<WebhookEvent>> IngestAsync(params (string Mid, string Text)[] messages)
     {
@@ -93,8 +99,7 @@ public sealed class QueueWorkerTests : IDisposable
     public async Task Drain_NoHandlerForTheField_Skips()
     {
         var e = (await IngestAsync(("m1", "ok")))[0];
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([]), new QueueSignal(), new InProcessEventFeed(), TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
-            Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
+        var worker = Worker(handlers: []);
 
         await worker.DrainOnceAsync(default);
 
@@ -109,8 +114,7 @@ public sealed class QueueWorkerTests : IDisposable
         var feed = new InProcessEventFeed();
         var published = new List<WebhookEvent>();
         using var _ = feed.Subscribe((change, events) => { if (change == EventChange.Updated) published.AddRange(events); });
-        var worker = new QueueWorker(_stores.Queue, new HandlerRegistry([_handler]), new QueueSignal(), feed, TestMetrics.Create(), new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance),
-            Options.Create(new WebhookOptions()), _clock, NullLogger<QueueWorker>.Instance);
+        var worker = Worker(feed: feed);
 
         await worker.DrainOnceAsync(default);
 
@@ -124,13 +128,13 @@ public sealed class QueueWorkerTests : IDisposable
     sealed class CountingHandler : IEventHandler
     {
         public ConcurrentBag<string> Seen { get; } = [];
-        public IReadOnlyCollection<string> EventTypes { get; } = [Core.Webhooks.EventTypes.Messages];
+        public IReadOnlyCollection<string> EventTypes { get; } = [Core.EventModel.EventTypes.Messages];
 
-        public Task HandleAsync(WebhookEvent e, CancellationToken cancellationToken)
+        public BusinessWrite Plan(WebhookEvent e, System.Text.Json.JsonElement update)
         {
             if (e.Content.Text == "fail") throw new InvalidOperationException("boom");
             Seen.Add(e.EventId);
-            return Task.CompletedTask;
+            return new Core.Conversations.MessageWrite(e.AccountId!, e.EventId, $"{e.AccountId}-{e.SenderId}", e.SenderId!, e.Timestamp);
         }
     }
 }

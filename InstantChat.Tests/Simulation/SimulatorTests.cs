@@ -2,7 +2,7 @@ using System.Text.Json;
 using InstantChat.Core.Simulation;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -94,10 +94,10 @@ public sealed class SimulatorTests
     [Fact]
     public async Task Run_StoreFailsThenRecovers_KeepsRunningAndSends()
     {
-        var store = (FlakyIngestStore?)null;
+        var store = (FlakyLog?)null;
         using var app = new AppFactory(new() { ["SIMULATOR"] = "true", ["SIMULATOR_RATE"] = "50" })
         {
-            ConfigureTestServices = s => s.AddSingleton<IIngestStore>(sp => store = new FlakyIngestStore(ActivatorUtilities.CreateInstance<SqliteIngestStore>(sp), failures: 5)),
+            ConfigureTestServices = s => s.AddSingleton<IDeliveryLog>(sp => store = new FlakyLog(sp.GetRequiredService<SqliteDeliveryLog>(), failures: 5)),
         };
         var api = app.ApiClient();
         var simulator = app.Services.GetRequiredService<Simulator>();
@@ -110,15 +110,15 @@ public sealed class SimulatorTests
         simulator.Stop();
     }
 
-    /// <summary>Failure injection: the first commits throw as a full disk would, then the real store answers.</summary>
-    sealed class FlakyIngestStore(IIngestStore inner, int failures) : IIngestStore
+    /// <summary>Failure injection: the first appends throw as a full disk would, then the real log answers.</summary>
+    sealed class FlakyLog(IDeliveryLog inner, int failures) : IDeliveryLog
     {
         int _commits;
         public int Failed => Math.Min(Volatile.Read(ref _commits), failures);
 
-        public Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<LogAppend> deliveries, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _commits) <= failures
                 ? throw new StoreUnavailableException("disk full")
-                : inner.CommitAsync(batches, cancellationToken);
+                : inner.AppendAsync(deliveries, cancellationToken);
     }
 }

@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Simulation;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InstantChat.Tests.Simulation;

@@ -6,7 +6,8 @@ using InstantChat.Core.Retention;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Subscriptions;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 
 namespace InstantChat.Tests.Storage;
@@ -69,6 +70,20 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.NotNull(delivery);
         Assert.Equal(body, delivery.Body);
         Assert.Equal((2, 0, body.Length, "application/json"), (delivery.EventCount, delivery.DuplicateCount, delivery.Size, delivery.ContentType));
+    }
+
+    [Fact]
+    public async Task Commit_NewDelivery_KeepsNoSecondCopyOfTheUpdatesButReadsThemBack()
+    {
+        var body = Deliveries.Envelope(Deliveries.Message("p1", "first"), Deliveries.Message("p2", "second"));
+        var batch = Batch(body);
+        await Ingest.CommitAsync([batch], CancellationToken.None);
+
+        Assert.Equal(0, await Stores.StoredPayloadsAsync());
+        var page = await Events.ListAsync(new EventQuery(Limit: 10), CancellationToken.None);
+        Assert.Equal(batch.Events.Select(e => e.Payload).Order(), page.Items.Select(e => e.Payload).Order());
+        Assert.Equal(batch.Events[1].Payload, (await Events.FindByKeyAsync(batch.Events[1].DeduplicationKey, CancellationToken.None))?.Payload);
+        Assert.Contains("\"mid\":\"p2\"", batch.Events[1].Payload);
     }
 
     [Fact]

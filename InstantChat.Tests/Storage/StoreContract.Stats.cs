@@ -1,7 +1,8 @@
 using System.Text.Json;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.Parsing;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -24,7 +25,7 @@ public abstract partial class StoreContract
             new(claimed[i], s, at, at.AddMilliseconds(ms), ms, s == ProcessingStatus.Completed ? null : "boom", s == ProcessingStatus.Pending ? at.AddMinutes(1) : null);
         await Queue.CompleteAsync([Outcome(0, ProcessingStatus.Completed, 10), Outcome(1, ProcessingStatus.Completed, 20), Outcome(2, ProcessingStatus.Completed, 30),
             Outcome(3, ProcessingStatus.Completed, 40), Outcome(4, ProcessingStatus.Failed, 50), Outcome(5, ProcessingStatus.Pending, 60)], "w", default);
-        return new StatsService(Stats, new FakeTimeProvider(at.AddSeconds(30)));
+        return new StatsService(Stats, Stores.Consumer, new FakeTimeProvider(at.AddSeconds(30)));
     }
 
     [Fact]

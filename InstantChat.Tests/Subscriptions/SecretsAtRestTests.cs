@@ -16,7 +16,7 @@ public sealed class SecretsAtRestTests
     // No app secret or verify token in the environment: only the subscription's can sign and verify.
     static readonly Dictionary<string, string?> SubscriptionSecretsOnly = new()
     {
-        ["INSTAGRAM_APP_SECRET"] = "", ["META_APP_SECRET"] = "", ["META_VERIFY_TOKEN"] = "", ["WEBHOOK_WORKER_ENABLED"] = "false",
+        ["INSTAGRAM_APP_SECRET"] = "", ["META_APP_SECRET"] = "", ["META_VERIFY_TOKEN"] = "",
     };
 
     [Fact]
@@ -89,6 +89,7 @@ public sealed class SecretsAtRestTests
         Assert.Equal("7", await client.GetStringAsync($"/api/webhooks/instagram?hub.mode=subscribe&hub.verify_token={verifyToken}&hub.challenge=7"));
         var delivery = await client.SendAsync(Signing.SignedPost(Deliveries.Envelope(Account, Deliveries.Message("m1", "x")), secret));
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+        await app.ProcessedAsync();
         Assert.Single(await app.ApiClient().EventsAsync($"accountId={Account}"));
     }
 

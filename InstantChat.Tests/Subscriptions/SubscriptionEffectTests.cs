@@ -102,17 +102,4 @@ public sealed class SubscriptionEffectTests : IDisposable
         var e = await Eventually.WaitAsync(() => _app.ApiClient().EventsAsync(), l => l.Count == 1 && l[0].GetProperty("processedStatus").GetString() == "failed");
         Assert.Equal(1, e[0].GetProperty("attempts").GetInt32());
     }
-
-    [Fact]
-    public async Task Process_QueueDisabled_ProcessesRightAfterTheCommitWithoutAWorker()
-    {
-        using var app = new AppFactory(new() { ["INSTAGRAM_APP_SECRET"] = "", ["META_APP_SECRET"] = "", ["WEBHOOK_WORKER_ENABLED"] = "false" });
-        var created = await app.ApiClient().PostAsJsonAsync("/api/webhooks/subscriptions",
-            new { instagramAccountId = AccountA, webhookConfig = new { secret = "secret-a" }, processingConfig = new { enableQueue = false } });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-
-        await app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(AccountA, Deliveries.Message("m1", "x")), "secret-a"));
-
-        await Eventually.WaitAsync(() => app.ApiClient().EventsAsync(), l => l.Count == 1 && l[0].GetProperty("processedStatus").GetString() == "completed");
-    }
 }

@@ -17,4 +17,18 @@ public static class ApiJson
 
     public static async Task<List<JsonElement>> EventsAsync(this HttpClient client, string query = "") =>
         (await client.GetJsonAsync($"/api/webhooks/events?limit=500&{query}")).GetProperty("items").EnumerateArray().ToList();
+
+    /// <summary>Every event, page after page.</summary>
+    public static async Task<List<JsonElement>> AllEventsAsync(this HttpClient client)
+    {
+        var all = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetJsonAsync($"/api/webhooks/events?limit=500{(cursor is null ? "" : "&cursor=" + cursor)}");
+            all.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null);
+        return all;
+    }
 }

@@ -31,8 +31,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public string DataDir { get; }
 
-    /// <summary>Settings for a host that only ingests and serves: statuses stay as stored.</summary>
+    /// <summary>Settings for a host that only logs deliveries and serves: it processes nothing (another host would).</summary>
     public static Dictionary<string, string?> IngestOnly => new() { ["WEBHOOK_WORKER_ENABLED"] = "false" };
+
+    /// <summary>Waits until every delivery acknowledged so far is processed: its events are then listed.</summary>
+    public Task ProcessedAsync() =>
+        Eventually.WaitAsync(() => Task.FromResult(Services.GetRequiredService<Core.Ingest.LogProgress>().Pending), pending => pending == 0);
 
     /// <summary>Settings for a host the tests sign in to as the built-in admin (no worker: statuses stay as stored).</summary>
     public static Dictionary<string, string?> SignInHost(string adminPassword) =>

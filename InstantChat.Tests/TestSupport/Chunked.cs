@@ -1,5 +1,5 @@
 using System.Buffers;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 
 namespace InstantChat.Tests.TestSupport;
 

@@ -10,8 +10,11 @@ namespace InstantChat.Tests.TestSupport;
 /// <summary>Every store of one backend, as the contract suite sees it.</summary>
 public interface IStoreSet
 {
+    IDeliveryLog Log { get; }
+    ILogConsumer Consumer { get; }
     IIngestStore Ingest { get; }
     IEventStore Events { get; }
+    IDeliveryBodies Bodies { get; }
     IQueueStore Queue { get; }
     IConversationStore Conversations { get; }
     ICommentStore Comments { get; }
@@ -32,4 +35,7 @@ public interface IStoreSet
 
     /// <summary>The bytes of delivery bodies as stored, read behind the stores' back.</summary>
     Task<long> StoredBodyBytesAsync();
+
+    /// <summary>How many stored events hold a copy of their update's JSON, read behind the stores' back.</summary>
+    Task<long> StoredPayloadsAsync();
 }

@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 

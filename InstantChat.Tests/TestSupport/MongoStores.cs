@@ -24,11 +24,16 @@ public sealed partial class MongoStores : IStoreSet
     public string Uri { get; }
     public MongoDatabase Database { get; }
     public SecretsAtRest Secrets { get; }
-    public IIngestStore Ingest => new MongoIngestStore(Database);
-    public IEventStore Events => new MongoEventStore(Database);
+    MongoLogConsumer? _consumer;
+    public MongoLogConsumer LogConsumer => _consumer ??= new MongoLogConsumer(Database, Options.Create(new Core.Ingest.WebhookOptions()), TimeProvider.System);
+    public IDeliveryLog Log => new MongoDeliveryLog(Database);
+    public ILogConsumer Consumer => LogConsumer;
+    public IIngestStore Ingest => new MongoIngestStore(Database, LogConsumer);
+    public IEventStore Events => new MongoEventStore(Database, new MongoDeliveryLog(Database));
+    public IDeliveryBodies Bodies => new MongoDeliveryBodies(Database);
     public IQueueStore Queue => new MongoQueueStore(Database);
-    public IConversationStore Conversations => new MongoConversationStore(Database);
-    public ICommentStore Comments => new MongoCommentStore(Database);
+    public IConversationStore Conversations => new MongoConversationStore(Database, new MongoBusinessWrites(Database));
+    public ICommentStore Comments => new MongoCommentStore(Database, new MongoBusinessWrites(Database));
     public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database, Secrets);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new MongoSubscriptionStore(Database, Sealing.For(new StorageOptions { MongoUri = Uri }, Database));
     public IStatsStore Stats => new MongoStatsStore(Database);
@@ -36,8 +41,12 @@ public sealed partial class MongoStores : IStoreSet
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new MongoApiKeyStore(Database);
     public InstantChat.Core.Security.IUserStore Users => new MongoUserStore(Database);
 
+    public async Task<long> StoredPayloadsAsync() =>
+        (await Database.Events.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync()).Count(d => d.GetValue("payload", BsonNull.Value) is BsonString);
+
     public async Task<long> StoredBodyBytesAsync() =>
         (await Database.Deliveries.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync())
+            .Concat(await Database.Log.Find(Builders<BsonDocument>.Filter.Empty).ToListAsync())
             .Sum(d => (long)d["body"].AsBsonBinaryData.Bytes.Length);
 
     public async Task ForgetEventsAsync()

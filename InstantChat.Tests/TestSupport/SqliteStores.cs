@@ -19,6 +19,8 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     {
         Database = new SqliteDatabase(Options.Create(new StorageOptions { DataDir = _dir.Path }));
         Database.Initialize();
+        DeliveryLog = new SqliteDeliveryLog(Options.Create(new StorageOptions { DataDir = _dir.Path }));
+        DeliveryLog.Initialize();
         Writer = new SqliteWriter(Database, NullLogger<SqliteWriter>.Instance);
         Secrets = Sealing.For(new StorageOptions { DataDir = _dir.Path });
     }
@@ -28,29 +30,45 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public SqliteWriter Writer { get; }
     public SecretsAtRest Secrets { get; }
     public IIngestStore Ingest => new SqliteIngestStore(Writer);
-    public IEventStore Events => new SqliteEventStore(Database, Writer);
+    public SqliteDeliveryLog DeliveryLog { get; }
+    public IDeliveryLog Log => DeliveryLog;
+    public ILogConsumer Consumer => new SqliteLogConsumer(DeliveryLog, Database, TimeProvider.System);
+    public IEventStore Events => new SqliteEventStore(Database, Writer, DeliveryLog);
+    public IDeliveryBodies Bodies => new SqliteDeliveryBodies(Database, DeliveryLog);
     public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
     public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
     public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
-    public IRetentionStore Retention => new SqliteRetentionStore(Writer);
+    public IRetentionStore Retention => new SqliteRetentionStore(Writer, DeliveryLog);
     public InstantChat.Core.Security.IApiKeyStore ApiKeys => new SqliteApiKeyStore(Database, Writer);
     public InstantChat.Core.Security.IUserStore Users => new SqliteUserStore(Database, Writer);
 
     public Task ForgetEventsAsync() => Writer.ExecuteAsync(ctx => ctx.Command("DELETE FROM events; DELETE FROM deliveries;").ExecuteNonQuery());
+
+    public async Task<long> StoredPayloadsAsync()
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM events WHERE payload IS NOT NULL";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     public async Task<long> StoredBodyBytesAsync()
     {
         await using var connection = Database.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(SUM(length(body)), 0) FROM deliveries";
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var log = DeliveryLog.Database.Open();
+        await using var logged = log.CreateCommand();
+        logged.CommandText = "SELECT COALESCE(SUM(length(body)), 0) FROM log";
+        return (long)(await command.ExecuteScalarAsync())! + (long)(await logged.ExecuteScalarAsync())!;
     }
 
     public void Dispose()
     {
+        DeliveryLog.Dispose();
         Writer.Dispose();
         _dir.Dispose();
     }

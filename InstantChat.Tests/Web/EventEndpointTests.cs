@@ -6,7 +6,7 @@ namespace InstantChat.Tests.Web;
 
 public sealed class EventEndpointTests : IDisposable
 {
-    readonly AppFactory _app = new(AppFactory.IngestOnly);
+    readonly AppFactory _app = new();
     public void Dispose() => _app.Dispose();
 
     async Task PostAsync(params (string Mid, string Text, string Sender)[] messages)
@@ -14,6 +14,7 @@ public sealed class EventEndpointTests : IDisposable
         var body = Deliveries.Envelope(messages.Select(m => Deliveries.Message(m.Mid, m.Text, m.Sender)).ToArray());
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(body));
         response.EnsureSuccessStatusCode();
+        await _app.ProcessedAsync();
     }
 
     [Theory]
@@ -52,7 +53,7 @@ public sealed class EventEndpointTests : IDisposable
         var alice = await api.EventsAsync("senderId=alice");
         Assert.Equal(["second from alice", "first from alice"], alice.Select(e => e.GetProperty("content").GetProperty("text").GetString()));
         Assert.Single(await api.EventsAsync("q=BOB"));
-        Assert.Equal(3, (await api.EventsAsync($"eventType=messages&status=pending&accountId={Deliveries.Account}")).Count);
+        Assert.Equal(3, (await api.EventsAsync($"eventType=messages&status=completed&accountId={Deliveries.Account}")).Count);
         Assert.Empty(await api.EventsAsync("status=failed"));
     }
 
@@ -118,6 +119,7 @@ public sealed class EventEndpointTests : IDisposable
         var body = System.Text.Encoding.UTF8.GetBytes(
             $$$"""{"object":"instagram","entry":[{"id":"{{{Deliveries.Account}}}","time":1764000000,"messaging":[{"sender":{"id":"900000001"},"recipient":{"id":"{{{Deliveries.Account}}}"},"timestamp":1764000000123,"message":{"mid":"m-lone","text":"half \ud83d"}}]}]}""");
         (await _app.CreateClient().SendAsync(Signing.SignedPost(body))).EnsureSuccessStatusCode();
+        await _app.ProcessedAsync();
 
         var listed = Assert.Single(await _app.ApiClient().EventsAsync());
         var e = await _app.ApiClient().GetJsonAsync($"/api/webhooks/events/{listed.GetProperty("eventId").GetString()}");

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -110,6 +110,7 @@ public sealed class ProcessingEndpointTests : IDisposable
     public async Task Retry_FailedUnparseableEvent_ReparsesAndFailsAgainWithHistory()
     {
         await _app.CreateClient().SendAsync(Signing.SignedPost(Encoding.UTF8.GetBytes("{broken")));
+        await _app.ProcessedAsync();
         var api = _app.ApiClient();
         var e = Assert.Single(await api.EventsAsync());
         var id = e.GetProperty("eventId").GetString();
@@ -153,9 +154,15 @@ public sealed class ProcessingEndpointTests : IDisposable
     [Fact]
     public async Task Retry_PendingEvent_Returns409()
     {
-        using var app = new AppFactory(AppFactory.IngestOnly);
-        await app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(Deliveries.Message("m1", "x"))));
-        var id = Assert.Single(await app.ApiClient().EventsAsync()).GetProperty("eventId").GetString();
+        // A message without a mid fails its first attempt and waits an hour for its retry: pending.
+        using var app = new AppFactory(new() { ["WEBHOOK_RETRY_DELAY"] = "3600000" });
+        var noMid = Deliveries.Message("m1", "x");
+        noMid["message"]!.AsObject().Remove("mid");
+        await app.CreateClient().SendAsync(Signing.SignedPost(Deliveries.Envelope(noMid)));
+        await app.ProcessedAsync();
+        var pending = Assert.Single(await app.ApiClient().EventsAsync());
+        Assert.Equal("pending", pending.GetProperty("processedStatus").GetString());
+        var id = pending.GetProperty("eventId").GetString();
 
         var response = await app.ApiClient().PostAsync($"/api/webhooks/events/{id}/retry", null);
 

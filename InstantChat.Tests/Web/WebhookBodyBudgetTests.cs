@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.Browser;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

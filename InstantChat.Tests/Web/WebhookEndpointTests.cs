@@ -8,7 +8,7 @@ namespace InstantChat.Tests.Web;
 
 public sealed class WebhookEndpointTests : IDisposable
 {
-    readonly AppFactory _app = new(AppFactory.IngestOnly);
+    readonly AppFactory _app = new();
     public void Dispose() => _app.Dispose();
 
     static byte[] OneMessage(string mid = "m1") => Deliveries.Envelope(Deliveries.Message(mid, "hello"));
@@ -41,15 +41,17 @@ public sealed class WebhookEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Post_ValidSignature_Returns200AfterStoringEvents()
+    public async Task Post_ValidSignature_Returns200AndItsEventsFollow()
     {
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(OneMessage()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var accepted = await response.JsonAsync();
-        Assert.Equal(1, accepted.GetProperty("events").GetInt32());
+        Assert.NotEmpty(accepted.GetProperty("deliveryId").GetString()!);
+        await _app.ProcessedAsync();
         var e = Assert.Single(await _app.ApiClient().EventsAsync());
-        Assert.Equal(("messages", "hello", "pending"), (e.GetProperty("eventType").GetString(), e.GetProperty("content").GetProperty("text").GetString(), e.GetProperty("processedStatus").GetString()));
+        Assert.Equal(("messages", "hello", "completed"), (e.GetProperty("eventType").GetString(), e.GetProperty("content").GetProperty("text").GetString(), e.GetProperty("processedStatus").GetString()));
+        Assert.Equal(accepted.GetProperty("deliveryId").GetString(), e.GetProperty("deliveryId").GetString());
     }
 
     [Fact]
@@ -60,14 +62,16 @@ public sealed class WebhookEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Post_SameDeliveryTwice_StoresOnceAndReportsDuplicates()
+    public async Task Post_SameDeliveryTwice_StoresOnceAndRecordsTheDuplicate()
     {
         var client = _app.CreateClient();
         await client.SendAsync(Signing.SignedPost(OneMessage()));
         var again = await (await client.SendAsync(Signing.SignedPost(OneMessage()))).JsonAsync();
+        await _app.ProcessedAsync();
 
-        Assert.Equal(1, again.GetProperty("duplicates").GetInt32());
         Assert.Single(await _app.ApiClient().EventsAsync());
+        var replay = await _app.ApiClient().GetJsonAsync($"/api/webhooks/deliveries/{again.GetProperty("deliveryId").GetString()}");
+        Assert.Equal(1, replay.GetProperty("duplicateCount").GetInt32());
     }
 
     [Theory]
@@ -85,6 +89,7 @@ public sealed class WebhookEndpointTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await _app.ProcessedAsync();
         Assert.Empty(await _app.ApiClient().EventsAsync());
     }
 
@@ -95,6 +100,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await app.CreateClient().SendAsync(Signing.SignedPost(OneMessage()));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await app.ProcessedAsync();
         Assert.Empty(await app.ApiClient().EventsAsync());
     }
 
@@ -105,6 +111,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await app.CreateClient().PostAsync("/api/webhooks/instagram", new ByteArrayContent(OneMessage()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.ProcessedAsync();
         Assert.Single(await app.ApiClient().EventsAsync());
     }
 
@@ -115,6 +122,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(body));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await _app.ProcessedAsync();
         Assert.Empty(await _app.ApiClient().EventsAsync());
     }
 
@@ -129,6 +137,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await _app.CreateClient().SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await _app.ProcessedAsync();
         Assert.Empty(await _app.ApiClient().EventsAsync());
     }
 
@@ -143,7 +152,8 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1000, (await response.JsonAsync()).GetProperty("events").GetInt32());
+        await _app.ProcessedAsync();
+        Assert.Equal(1000, (await _app.ApiClient().AllEventsAsync()).Count);
     }
 
     [Theory]
@@ -157,6 +167,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _app.ProcessedAsync();
         var e = Assert.Single(await _app.ApiClient().EventsAsync());
         Assert.Equal(("unknown", "failed"), (e.GetProperty("eventType").GetString(), e.GetProperty("processedStatus").GetString()));
         Assert.Contains(why, e.GetProperty("lastError").GetString());
@@ -170,6 +181,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(OneMessage(), contentType: "text/plain"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _app.ProcessedAsync();
         var e = Assert.Single(await _app.ApiClient().EventsAsync());
         Assert.Equal("messages", e.GetProperty("eventType").GetString());
         var delivery = await _app.ApiClient().GetJsonAsync($"/api/webhooks/deliveries/{e.GetProperty("deliveryId").GetString()}");
@@ -181,7 +193,7 @@ public sealed class WebhookEndpointTests : IDisposable
     {
         using var app = new AppFactory
         {
-            ConfigureTestServices = s => s.AddSingleton<IIngestStore>(new UnavailableStore()),
+            ConfigureTestServices = s => s.AddSingleton<IDeliveryLog>(new UnavailableLog()),
         };
         var response = await app.CreateClient().SendAsync(Signing.SignedPost(OneMessage()));
 
@@ -189,10 +201,10 @@ public sealed class WebhookEndpointTests : IDisposable
         Assert.NotNull(response.Headers.RetryAfter);
     }
 
-    /// <summary>Failure injection: the store's commit throws as a full disk or a lost server would.</summary>
-    sealed class UnavailableStore : IIngestStore
+    /// <summary>Failure injection: the log's append throws as a full disk or a lost server would.</summary>
+    sealed class UnavailableLog : IDeliveryLog
     {
-        public Task<IReadOnlyList<CommitResult>> CommitAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<LogAppend> deliveries, CancellationToken cancellationToken) =>
             throw new StoreUnavailableException("disk full");
     }
 }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using InstantChat.Core.Security;
-using InstantChat.Core.Signatures;
+using InstantChat.Core.Ingest;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -55,8 +55,9 @@ public static class AuthenticationSetup
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
             {
                 var limits = c.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                // Meta's deliveries are limited by WebhookAdmission, after their signature is checked,
-                // so that requests refused for a bad signature never spend the budget of valid ones.
+                // Meta's deliveries are limited by WebhookAdmission, after their signature is checked, so
+                // that requests refused for a bad signature never spend the budget of valid ones (their
+                // endpoint short-circuits the pipeline; this keeps it so if that ever changes).
                 if (Hosting.ApiExtensions.IsWebhookDelivery(c.Request)) return RateLimitPartition.GetNoLimiter("webhook");
                 // The API: per caller (API key or user; the address when anonymous).
                 if (IsApi(c.Request))
@@ -76,7 +77,9 @@ public static class AuthenticationSetup
     {
         [ConfigurationKeyName("WEBHOOK_RATE_LIMIT")]
         [System.ComponentModel.DataAnnotations.Range(0, 1_000_000, ErrorMessage = "WEBHOOK_RATE_LIMIT must be between {1} and {2} deliveries per second (0 = off).")]
-        public int WebhookPerSecond { get; init; } = 20_000;
+        // Off by default: the unprocessed backlog is bounded (WEBHOOK_MAX_BACKLOG, 503), and a
+        // per-second cap below what the log takes would refuse the bursts the log is there to absorb.
+        public int WebhookPerSecond { get; init; }
 
         /// <summary>Refused webhook deliveries (bad or missing signature) one address may send per 10 s before 429s; 0 = no limit.</summary>
         [ConfigurationKeyName("WEBHOOK_REFUSAL_LIMIT")]

@@ -1,6 +1,6 @@
 using System.Globalization;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Web.Endpoints;
 

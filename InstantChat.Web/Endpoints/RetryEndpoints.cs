@@ -1,6 +1,6 @@
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.Ingest;
 using InstantChat.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 
 namespace InstantChat.Web.Endpoints;
 

@@ -38,7 +38,7 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(InstantChat.Core.Webhooks.WebhookMetrics.MeterName)
+            .AddMeter(InstantChat.Core.Ingest.WebhookMetrics.MeterName, InstantChat.Core.Storage.Mongo.MongoCommandMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
         return services;
@@ -55,15 +55,12 @@ public static class ApiExtensions
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Meta's deliveries carry no credentials (the endpoint checks their signature): the hottest
-        // path skips building an authentication handler per request.
-        app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthentication().UseSameOriginForCookies());
+        // Meta's deliveries never get here: their endpoint answers from routing (ShortCircuit), so
+        // none of what follows costs the hottest path anything.
+        app.UseAuthentication();
+        app.UseSameOriginForCookies();
         app.UseRateLimiter();
-        app.UseWhen(c => !IsWebhookDelivery(c.Request), api => api.UseAuthorization());
-        // The two are added in branches, which WebApplication cannot see: without these marks it would
-        // add its own authentication and authorization at the very start of the pipeline, for every request.
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
-        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
+        app.UseAuthorization();
         return app;
     }
 }

@@ -14,7 +14,8 @@ public static class DashboardExtensions
         services.AddHostedService<Hubs.HubBroadcaster>();
         services.AddMudServices(o =>
         {
-            // Bottom right: toasts must not cover the page's own header actions; three at a time at most.
+            // Bottom right: toasts must not cover the page's own header actions. The live feed shows one
+            // toast at most (updated in place); room for two more the pages raise (a retry's outcome).
             o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
             o.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
             o.SnackbarConfiguration.VisibleStateDuration = 4000;

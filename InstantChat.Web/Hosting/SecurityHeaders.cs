@@ -21,17 +21,22 @@ public static class SecurityHeaders
     {
         context.Response.OnStarting(static state =>
         {
-            var c = (HttpContext)state;
-            var headers = c.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            if (!c.Request.Path.StartsWithSegments("/api-reference")) headers.ContentSecurityPolicy = Csp;
-            if (IsApi(c.Request.Path)) headers.CacheControl = "no-store";
+            Apply((HttpContext)state);
             return Task.CompletedTask;
         }, context);
         return next(context);
     });
+
+    /// <summary>Sets the headers now: for endpoints that answer before the middleware runs (the webhook POST short-circuits).</summary>
+    public static void Apply(HttpContext c)
+    {
+        var headers = c.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        if (!c.Request.Path.StartsWithSegments("/api-reference")) headers.ContentSecurityPolicy = Csp;
+        if (IsApi(c.Request.Path)) headers.CacheControl = "no-store";
+    }
 
     static bool IsApi(PathString path)
     {

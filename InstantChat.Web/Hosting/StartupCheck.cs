@@ -26,7 +26,7 @@ public static class StartupCheck
     /// <summary>Says at start what is closed and why, without ever printing a secret.</summary>
     static void LogSecurityPosture(WebApplication app)
     {
-        var webhook = app.Services.GetRequiredService<IOptions<InstantChat.Core.Webhooks.WebhookOptions>>().Value;
+        var webhook = app.Services.GetRequiredService<IOptions<InstantChat.Core.Ingest.WebhookOptions>>().Value;
         if (!webhook.AppSecrets().Any())
             app.Logger.LogWarning(webhook.AllowUnsigned
                 ? "WEBHOOK_ALLOW_UNSIGNED=true and no app secret: webhook POSTs are accepted WITHOUT signature checks"

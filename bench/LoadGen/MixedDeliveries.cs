@@ -16,6 +16,12 @@ sealed class MixedDeliveries(int seed, TimeSpan clockOffset, double duplicateSha
     readonly TrafficGenerator _generator = new(new Random(seed), new OffsetClock(clockOffset));
     readonly List<byte[]> _recent = [];
 
+    /// <summary>A delivery of one customer message (single-message traffic: no batches, no duplicates).</summary>
+    public (byte[] Body, int Updates) NextSingle()
+    {
+        lock (_gate) return (_generator.NextMessage(), 1);
+    }
+
     /// <summary>The next body to send and how many updates it carries.</summary>
     public (byte[] Body, int Updates) Next()
     {

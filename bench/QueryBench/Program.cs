@@ -9,7 +9,7 @@ using InstantChat.Core.Parsing;
 using InstantChat.Core.Simulation;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Extensions.DependencyInjection;
 
 var opts = BenchStore.Options(args);

@@ -5,9 +5,10 @@ using Reliability;
 using Reliability.Common;
 
 const string Usage = """
-    usage: Harness <crash|outage|badinput|soak|attacks|signin> --web <published InstantChat.Web folder> [options]
+    usage: Harness <crash|backlog|outage|badinput|soak|attacks|signin> --web <published InstantChat.Web folder> [options]
       common:   --work DIR (scratch folder, default the temp folder)
       crash:    --seconds 60 --kills 3 --senders 16 --rate 400 (deliveries/s) --drain-seconds 120 --seed N
+      backlog:  --max-backlog 20000 --senders 32 --kills 3 (mid-batch, after an ingest-only fill) --probes 50 --seed N
       outage:   --store sqlite|mongo|both --senders 12 --rate 250 --before 8 --outage 10 --after 10
                 --mongo-senders 6 --mongo-rate 15 --drain-seconds 300 --jongodb PATH (default: .tools/jongodb found upwards)
       badinput: --slow-connections 40 --slow-headers N (header dribbles, default a quarter of the connections; 0: none)
@@ -31,6 +32,7 @@ try
     return args[0] switch
     {
         "crash" => await Crash.RunAsync(options),
+        "backlog" => await Backlog.RunAsync(options),
         "outage" => await Outage.RunAsync(options),
         "badinput" => await BadInput.RunAsync(options),
         "soak" => await Soak.RunAsync(options),

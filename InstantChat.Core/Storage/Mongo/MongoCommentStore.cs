@@ -4,29 +4,11 @@ using MongoDB.Driver;
 
 namespace InstantChat.Core.Storage.Mongo;
 
-public sealed class MongoCommentStore(MongoDatabase db) : ICommentStore
+public sealed class MongoCommentStore(MongoDatabase db, MongoBusinessWrites business) : ICommentStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 
-    public Task RecordAsync(CommentRecord c, CancellationToken ct) => MongoEventStore.Guard(async () =>
-    {
-        try
-        {
-            await db.Comments.InsertOneAsync(new BsonDocument
-            {
-                { "_id", $"{c.AccountId}|{c.Type}|{c.MediaId}|{c.CommentId}" },
-                { "type", c.Type }, { "accountId", c.AccountId }, { "mediaId", c.MediaId }, { "commentId", c.CommentId },
-                { "parentId", MongoEventDocuments.Str(c.ParentId) }, { "mediaProductType", MongoEventDocuments.Str(c.MediaProductType) },
-                { "fromId", MongoEventDocuments.Str(c.FromId) }, { "username", MongoEventDocuments.Str(c.Username) },
-                { "text", MongoEventDocuments.Str(c.Text) }, { "timestamp", c.Timestamp.ToUnixTimeMilliseconds() }, { "eventId", c.EventId },
-            }, cancellationToken: ct);
-        }
-        catch (Exception ex) when (MongoDatabase.IsDuplicateKey(ex))
-        {
-            // Recorded already: handlers are idempotent.
-        }
-        return true;
-    });
+    public Task RecordAsync(CommentRecord c, CancellationToken ct) => business.ApplyAsync([c], ct);
 
     public Task<IReadOnlyList<CommentRecord>> ListAsync(string? accountId, string? mediaId, int limit, CancellationToken ct) =>
         MongoEventStore.Guard<IReadOnlyList<CommentRecord>>(async () =>

@@ -9,7 +9,7 @@ public sealed class MongoDatabase : IDisposable
 {
     public const string DefaultDatabaseName = "instantchat";
 
-    public MongoDatabase(IOptions<StorageOptions> options)
+    public MongoDatabase(IOptions<StorageOptions> options, MongoCommandMetrics? commands = null)
     {
         var url = MongoUrl.Create(options.Value.MongoUri);
         var settings = MongoClientSettings.FromUrl(url);
@@ -18,6 +18,8 @@ public sealed class MongoDatabase : IDisposable
             settings.ServerSelectionTimeout = TimeSpan.FromSeconds(4);
         if (!options.Value.MongoUri.Contains("connectTimeoutMS", StringComparison.OrdinalIgnoreCase))
             settings.ConnectTimeout = TimeSpan.FromSeconds(4);
+        if (commands is not null)
+            settings.ClusterConfigurator = c => c.Subscribe<MongoDB.Driver.Core.Events.CommandStartedEvent>(commands.Started);
         Client = new MongoClient(settings);
         // A 200 to Meta must survive a primary failover: majority, journaled.
         Database = Client.GetDatabase(url.DatabaseName ?? DefaultDatabaseName)
@@ -30,6 +32,7 @@ public sealed class MongoDatabase : IDisposable
     public void Dispose() => Client.Dispose();
     public IMongoDatabase Database { get; }
 
+    public IMongoCollection<BsonDocument> Log => Database.GetCollection<BsonDocument>("delivery_log");
     public IMongoCollection<BsonDocument> Events => Database.GetCollection<BsonDocument>("events");
     public IMongoCollection<BsonDocument> Deliveries => Database.GetCollection<BsonDocument>("deliveries");
     public IMongoCollection<BsonDocument> Attempts => Database.GetCollection<BsonDocument>("event_attempts");

@@ -1,4 +1,5 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using MongoDB.Bson;
 
 namespace InstantChat.Core.Storage.Mongo;

@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using MongoDB.Bson;
 using MongoDB.Driver;
 

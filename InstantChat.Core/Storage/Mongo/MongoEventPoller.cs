@@ -1,5 +1,5 @@
 using InstantChat.Core.Notifications;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
@@ -16,6 +16,7 @@ namespace InstantChat.Core.Storage.Mongo;
 /// </summary>
 public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, TimeProvider clock, ILogger<MongoEventPoller> logger) : BackgroundService
 {
+    readonly MongoDeliveryBodies _bodies = new(db);
     static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     static readonly TimeSpan LookBack = TimeSpan.FromSeconds(10);
     // Per event: whether this host has announced it as received, and the last state it published.
@@ -70,17 +71,17 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
         // Whatever changed while the stream was (re)opening comes from one look-back read.
         await PollOnceAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
-            Publish(cursor.Current.Where(c => c.FullDocument is not null).Select(c => c.FullDocument).ToList());
+            await PublishAsync(cursor.Current.Where(c => c.FullDocument is not null).Select(c => c.FullDocument).ToList(), cancellationToken);
     }
 
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var since = (clock.GetUtcNow() - LookBack).ToUnixTimeMilliseconds();
-        Publish(await db.Events.Find(Builders<BsonDocument>.Filter.Gte("updatedAt", since))
-            .Sort(Builders<BsonDocument>.Sort.Ascending("updatedAt")).Limit(5_000).ToListAsync(cancellationToken));
+        await PublishAsync(await db.Events.Find(Builders<BsonDocument>.Filter.Gte("updatedAt", since))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("updatedAt")).Limit(5_000).ToListAsync(cancellationToken), cancellationToken);
     }
 
-    void Publish(IReadOnlyList<BsonDocument> docs)
+    async Task PublishAsync(IReadOnlyList<BsonDocument> docs, CancellationToken cancellationToken)
     {
         var received = new List<WebhookEvent>();
         var updated = new List<WebhookEvent>();
@@ -94,8 +95,9 @@ public sealed partial class MongoEventPoller(MongoDatabase db, IEventFeed feed, 
             }
             Prune();
         }
-        feed.Publish(EventChange.Received, received);
-        feed.Publish(EventChange.Updated, updated);
+        // Only what is news gets its update's JSON cut out of the delivery's bytes (the REST shape has it).
+        feed.Publish(EventChange.Received, await UpdatePayloads.FillAsync(received, _bodies, cancellationToken));
+        feed.Publish(EventChange.Updated, await UpdatePayloads.FillAsync(updated, _bodies, cancellationToken));
     }
 
     void Remember(EventChange change, IReadOnlyList<WebhookEvent> events)

@@ -1,12 +1,13 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace InstantChat.Core.Storage.Mongo;
 
-public sealed class MongoEventStore(MongoDatabase db) : IEventStore
+public sealed class MongoEventStore(MongoDatabase db, MongoDeliveryLog log) : IEventStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
+    readonly MongoDeliveryBodies _bodies = new(db);
 
     public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
     {
@@ -25,16 +26,20 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
         }
         var filter = filters.Count > 0 ? F.And(filters) : F.Empty;
         var docs = await Guard(() => db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(query.Limit + 1).ToListAsync(cancellationToken));
-        var items = docs.Select(MongoEventDocuments.FromDocument).ToList();
+        var items = await UpdatePayloads.FillAsync(docs.Select(MongoEventDocuments.FromDocument).ToList(), _bodies, cancellationToken);
         if (items.Count <= query.Limit) return new EventPage(items, null);
         items.RemoveAt(items.Count - 1);
         return new EventPage(items, items[^1].EventId);
     }
 
-    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) =>
-        await Guard(() => db.Events.Find(F.Eq("_id", eventId)).FirstOrDefaultAsync(cancellationToken)) is { } d
-            ? MongoEventDocuments.FromDocument(d)
-            : null;
+    public Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) => FindOneAsync(F.Eq("_id", eventId), cancellationToken);
+
+    public Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken) => FindOneAsync(F.Eq("dedupKey", deduplicationKey), cancellationToken);
+
+    async Task<WebhookEvent?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken) =>
+        await UpdatePayloads.FillAsync(
+            await Guard(() => db.Events.Find(filter).FirstOrDefaultAsync(cancellationToken)) is { } d ? MongoEventDocuments.FromDocument(d) : null,
+            _bodies, cancellationToken);
 
     public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
@@ -42,12 +47,15 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
         if (d is null) return null;
         // A replay's bytes are those of the delivery it points to.
         var sameAs = MongoEventDocuments.Str(d, "sameAs");
-        var bytes = sameAs is null ? d : await Guard(() => db.Deliveries.Find(F.Eq("_id", sameAs)).FirstOrDefaultAsync(cancellationToken)) ?? d;
+        var owner = sameAs is null ? d : await Guard(() => db.Deliveries.Find(F.Eq("_id", sameAs)).FirstOrDefaultAsync(cancellationToken)) ?? d;
+        // The bytes are in the log document of the same id, or (a record from before the log) in the record.
+        var body = owner["body"].AsBsonBinaryData.Bytes;
+        if (body.Length == 0) body = await log.BodyAsync(owner["_id"].AsString, cancellationToken) ?? [];
         return new DeliveryRecord(
             d["_id"].AsString,
             DateTimeOffset.FromUnixTimeMilliseconds(d["receivedAt"].ToInt64()),
             d["size"].ToInt32(), d["eventCount"].ToInt32(), d["duplicateCount"].ToInt32(),
-            MongoEventDocuments.Str(d, "contentType"), bytes["body"].AsBsonBinaryData.Bytes,
+            MongoEventDocuments.Str(d, "contentType"), body,
             sameAs, d.GetValue("replays", 0).ToInt32());
     }
 

@@ -1,5 +1,6 @@
 using InstantChat.Core.Stats;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -90,6 +91,7 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
     public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
+            await KeepCurrentAttemptsAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), ct);
             var before = await db.Events.FindOneAndUpdateAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), Requeue(now),
                 new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.Before }, ct);
             if (before is not null)
@@ -104,6 +106,7 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
     public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
+            await KeepCurrentAttemptsAsync(Matching(filter), ct);
             var queued = (int)(await db.Events.UpdateManyAsync(Matching(filter), Requeue(now), cancellationToken: ct)).ModifiedCount;
             await MongoStatsStore.ApplyAsync(db, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued), ct);
             return queued;
@@ -141,13 +144,46 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             return added;
         });
 
+    internal static string AttemptId(WebhookEvent e) => $"{e.EventId}:{e.Attempts}:{(e.ProcessedAt ?? e.ReceivedAt).ToUnixTimeMilliseconds()}";
+
+    /// <summary>The attempt an event row holds, as a history document: a failed first attempt (the processor's) or the one a requeue is about to reset.</summary>
+    internal static BsonDocument AttemptDocument(WebhookEvent e)
+    {
+        var finished = e.ProcessedAt ?? e.ReceivedAt;
+        return new BsonDocument
+        {
+            { "_id", AttemptId(e) }, { "eventId", e.EventId }, { "attempt", e.Attempts },
+            { "startedAt", (finished - TimeSpan.FromMilliseconds(e.ProcessingMs ?? 0)).ToUnixTimeMilliseconds() },
+            { "finishedAt", finished.ToUnixTimeMilliseconds() }, { "outcome", e.ProcessedStatus.ToWire() },
+            { "error", MongoEventDocuments.Str(e.LastError) }, { "processingMs", e.ProcessingMs ?? 0 },
+        };
+    }
+
     public Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken ct) =>
         MongoEventStore.Guard<IReadOnlyList<AttemptRecord>>(async () =>
-            (await db.Attempts.Find(F.Eq("eventId", eventId)).Sort(Builders<BsonDocument>.Sort.Ascending("startedAt")).ToListAsync(ct))
-            .Select(d => new AttemptRecord(d["attempt"].ToInt32(),
-                DateTimeOffset.FromUnixTimeMilliseconds(d["startedAt"].ToInt64()),
-                DateTimeOffset.FromUnixTimeMilliseconds(d["finishedAt"].ToInt64()),
-                ProcessingStatuses.TryParse(MongoEventDocuments.Str(d, "outcome"), out var s) ? s : ProcessingStatus.Failed,
-                MongoEventDocuments.Str(d, "error"), d["processingMs"].ToDouble()))
-            .ToList());
+        {
+            var history = (await db.Attempts.Find(F.Eq("eventId", eventId)).Sort(Builders<BsonDocument>.Sort.Ascending("startedAt")).ToListAsync(ct))
+                .Select(d => new AttemptRecord(d["attempt"].ToInt32(),
+                    DateTimeOffset.FromUnixTimeMilliseconds(d["startedAt"].ToInt64()),
+                    DateTimeOffset.FromUnixTimeMilliseconds(d["finishedAt"].ToInt64()),
+                    ProcessingStatuses.TryParse(MongoEventDocuments.Str(d, "outcome"), out var s) ? s : ProcessingStatus.Failed,
+                    MongoEventDocuments.Str(d, "error"), d["processingMs"].ToDouble()))
+                .ToList();
+            var current = await db.Events.Find(F.Eq("_id", eventId)).FirstOrDefaultAsync(ct) is { } doc ? MongoEventDocuments.FromDocument(doc) : null;
+            return AttemptHistory.WithCurrent(history, current);
+        });
+
+    /// <summary>Before a requeue resets them: the attempts the event rows hold go into the history (idempotent).</summary>
+    async Task KeepCurrentAttemptsAsync(FilterDefinition<BsonDocument> events, CancellationToken ct)
+    {
+        var current = (await db.Events.Find(F.And(events, F.Gt("attempts", 0), F.Ne("processedAt", BsonNull.Value))).ToListAsync(ct))
+            .Select(MongoEventDocuments.FromDocument).Where(e => AttemptHistory.Current(e) is not null).ToList();
+        if (current.Count == 0) return;
+        var recorded = (await db.Attempts.Find(F.In("eventId", current.Select(e => (BsonValue)e.EventId))).ToListAsync(ct))
+            .Select(d => (d["eventId"].AsString, d["attempt"].ToInt32(), d["finishedAt"].ToInt64())).ToHashSet();
+        var writes = current.Where(e => !recorded.Contains((e.EventId, e.Attempts, e.ProcessedAt!.Value.ToUnixTimeMilliseconds())))
+            .Select(e => new ReplaceOneModel<BsonDocument>(F.Eq("_id", AttemptId(e)), AttemptDocument(e)) { IsUpsert = true })
+            .ToList();
+        if (writes.Count > 0) await db.Attempts.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
+    }
 }

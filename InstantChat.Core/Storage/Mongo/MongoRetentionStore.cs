@@ -1,5 +1,5 @@
 using InstantChat.Core.Retention;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -22,7 +22,10 @@ public sealed class MongoRetentionStore(MongoDatabase db) : IRetentionStore
         }
         // A delivery is kept while an old event that is still in flight may need its bytes.
         var stillNeeded = (await db.Events.Find(old).ToListAsync(ct)).Select(d => d["deliveryId"]).Distinct().ToList();
-        await db.Deliveries.DeleteManyAsync(F.And(F.Lt("receivedAt", cutoff.ToUnixTimeMilliseconds()), F.Nin("_id", stillNeeded)), ct);
+        var aged = F.And(F.Lt("receivedAt", cutoff.ToUnixTimeMilliseconds()), F.Nin("_id", stillNeeded));
+        await db.Deliveries.DeleteManyAsync(aged, ct);
+        // The raw bytes live in the log: processed (done) and old enough, they go too.
+        await db.Log.DeleteManyAsync(F.And(F.Eq("state", MongoDeliveryLog.Done), aged), ct);
         return ids.Count;
     });
 }

@@ -5,20 +5,21 @@ using MongoDB.Driver;
 namespace InstantChat.Core.Storage.Mongo;
 
 /// <summary>
-/// Counters as documents updated with $inc. MongoDB has no transaction here (the store does not
-/// require one), so they are written right after the change they count: a crash between the two
-/// can leave a counter one write behind; the events themselves are never affected.
+/// Counters as documents updated with $inc: in the processor's transaction with the events they
+/// count; the retry queue's outcomes write them right after (a crash between the two can leave a
+/// counter one retry behind; the events themselves are never affected).
 /// </summary>
 public sealed class MongoStatsStore(MongoDatabase db) : IStatsStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 
+    /// <summary>One unordered bulk of commutative upserts: the order of hosts' deltas does not matter.</summary>
     internal static async Task ApplyAsync(MongoDatabase db, StatDeltas deltas, CancellationToken ct)
     {
         if (deltas.IsEmpty) return;
         var writes = deltas.Deltas.Select(d => new UpdateOneModel<BsonDocument>(
             F.Eq("_id", $"{d.Key.Kind}|{d.Key.Key}"),
-            Builders<BsonDocument>.Update.Inc("value", d.Value).SetOnInsert("kind", d.Key.Kind).SetOnInsert("key", d.Key.Key)) { IsUpsert = true });
+            Builders<BsonDocument>.Update.Inc("value", d.Value).SetOnInsert("kind", d.Key.Kind).SetOnInsert("key", d.Key.Key)) { IsUpsert = true }).ToList();
         await db.Stats.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
     }
 

@@ -65,6 +65,12 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
     {
         static CreateIndexModel<BsonDocument> Index(string name, BsonDocument keys, bool unique = false) =>
             new(keys, new CreateIndexOptions { Name = name, Unique = unique });
+        // The log in order, by state: pending ones to take, held ones whose lease may have run out.
+        await db.Log.Indexes.CreateManyAsync(
+        [
+            Index("ix_state_order", new BsonDocument { { "state", 1 }, { "_id", 1 } }),
+            Index("ix_state_lease", new BsonDocument { { "state", 1 }, { "leaseUntil", 1 } }),
+        ], cancellationToken);
         await db.Events.Indexes.CreateManyAsync(
         [
             Index("ux_dedup", new BsonDocument("dedupKey", 1), unique: true),

@@ -4,7 +4,9 @@ namespace InstantChat.Core.Storage.Sqlite;
 
 public sealed class SqliteCommentStore(SqliteDatabase database, SqliteWriter writer) : ICommentStore
 {
-    public Task RecordAsync(CommentRecord c, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public Task RecordAsync(CommentRecord c, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx => Record(ctx, c), cancellationToken);
+
+    internal static int Record(SqliteWriteContext ctx, CommentRecord c)
     {
         var command = ctx.Command("""
             INSERT INTO comments (account_id, kind, media_id, comment_id, parent_id, media_product_type, from_id, username, text, timestamp, event_id)
@@ -23,9 +25,8 @@ public sealed class SqliteCommentStore(SqliteDatabase database, SqliteWriter wri
         p.AddWithValue("$text", (object?)c.Text ?? DBNull.Value);
         p.AddWithValue("$timestamp", c.Timestamp.ToUnixTimeMilliseconds());
         p.AddWithValue("$event", c.EventId);
-        command.ExecuteNonQuery();
-        return 0;
-    }, cancellationToken);
+        return command.ExecuteNonQuery();
+    }
 
     public async Task<IReadOnlyList<CommentRecord>> ListAsync(string? accountId, string? mediaId, int limit, CancellationToken cancellationToken)
     {

@@ -7,13 +7,28 @@ namespace InstantChat.Core.Storage.Sqlite;
 
 public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWriter writer) : IConversationStore
 {
-    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public Task ApplyMessageAsync(MessageWrite w, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(ctx => { SqliteBusinessWrites.Apply(ctx, [w]); return 0; }, cancellationToken);
+
+    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx => ApplyReaction(ctx, w), cancellationToken);
+
+    internal static void OpenConversation(SqliteWriteContext ctx, MessageWrite w)
+    {
+        var command = ctx.Command("""
+            INSERT INTO conversations (conversation_id, account_id, participant_id) VALUES ($conversation, $account, $participant)
+            ON CONFLICT(conversation_id) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("$conversation", w.ConversationId);
+        command.Parameters.AddWithValue("$account", w.AccountId);
+        command.Parameters.AddWithValue("$participant", w.ParticipantId);
+        command.ExecuteNonQuery();
+    }
+
+    internal static void WriteMessage(SqliteWriteContext ctx, MessageWrite w)
     {
         // Content fields take the message's own values once it arrives; marks (deleted, seen,
         // unsupported) only ever switch on. Both orders of arrival end in the same row.
         var command = ctx.Command("""
-            INSERT INTO conversations (conversation_id, account_id, participant_id) VALUES ($conversation, $account, $participant)
-            ON CONFLICT(conversation_id) DO NOTHING;
             INSERT INTO thread_messages (account_id, mid, conversation_id, has_content, from_business, text, attachments,
                 reply_to_mid, is_unsupported, is_deleted, seen_marker, postback, referral, timestamp)
             VALUES ($account, $mid, $conversation, $content, $business, $text, $attachments, $replyTo, $unsupported,
@@ -29,22 +44,11 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
                 is_deleted = max(is_deleted, excluded.is_deleted),
                 seen_marker = max(seen_marker, excluded.seen_marker),
                 postback = coalesce(excluded.postback, postback),
-                referral = coalesce(excluded.referral, referral);
-            -- The newest text by (timestamp, mid) wins, so ties and arrival order cannot change the outcome.
-            UPDATE conversations SET
-                last_message_text = CASE WHEN $text IS NOT NULL AND ($timestamp > last_text_at OR ($timestamp = last_text_at AND $mid >= last_text_mid))
-                    THEN $text ELSE last_message_text END,
-                last_text_mid = CASE WHEN $text IS NOT NULL AND ($timestamp > last_text_at OR ($timestamp = last_text_at AND $mid >= last_text_mid))
-                    THEN $mid ELSE last_text_mid END,
-                last_text_at = CASE WHEN $text IS NOT NULL THEN max(last_text_at, $timestamp) ELSE last_text_at END,
-                last_message_at = max(last_message_at, $timestamp),
-                last_business_at = CASE WHEN $business = 1 THEN max(last_business_at, $timestamp) ELSE last_business_at END
-            WHERE conversation_id = $conversation AND $content = 1;
+                referral = coalesce(excluded.referral, referral)
             """);
         var p = command.Parameters;
         p.AddWithValue("$conversation", w.ConversationId);
         p.AddWithValue("$account", w.AccountId);
-        p.AddWithValue("$participant", w.ParticipantId);
         p.AddWithValue("$mid", w.Mid);
         p.AddWithValue("$content", w.HasContent ? 1 : 0);
         p.AddWithValue("$business", w.FromBusiness ? 1 : 0);
@@ -58,10 +62,33 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
         p.AddWithValue("$referral", w.Referral is { } rf ? JsonSerializer.Serialize(rf) : DBNull.Value);
         p.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
-        return 0;
-    }, cancellationToken);
+    }
 
-    public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    internal static void Summarize(SqliteWriteContext ctx, ConversationSummary s)
+    {
+        // The newest text by (timestamp, mid) wins, so ties and arrival order cannot change the outcome.
+        var command = ctx.Command("""
+            UPDATE conversations SET
+                last_message_text = CASE WHEN $text IS NOT NULL AND ($textAt > last_text_at OR ($textAt = last_text_at AND $mid >= last_text_mid))
+                    THEN $text ELSE last_message_text END,
+                last_text_mid = CASE WHEN $text IS NOT NULL AND ($textAt > last_text_at OR ($textAt = last_text_at AND $mid >= last_text_mid))
+                    THEN $mid ELSE last_text_mid END,
+                last_text_at = CASE WHEN $text IS NOT NULL THEN max(last_text_at, $textAt) ELSE last_text_at END,
+                last_message_at = max(last_message_at, $messageAt),
+                last_business_at = max(last_business_at, $businessAt)
+            WHERE conversation_id = $conversation
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("$conversation", s.ConversationId);
+        p.AddWithValue("$text", Db(s.Text));
+        p.AddWithValue("$textAt", s.TextAt);
+        p.AddWithValue("$mid", s.TextMid);
+        p.AddWithValue("$messageAt", s.MessageAt);
+        p.AddWithValue("$businessAt", s.BusinessAt);
+        command.ExecuteNonQuery();
+    }
+
+    internal static int ApplyReaction(SqliteWriteContext ctx, ReactionWrite w)
     {
         // The newest action per (message, sender) wins; on a tie an unreact wins, so order never matters.
         var command = ctx.Command("""
@@ -79,9 +106,8 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
         command.Parameters.AddWithValue("$reaction", Db(w.Reaction));
         command.Parameters.AddWithValue("$emoji", Db(w.Emoji));
         command.Parameters.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
-        return 0;
-    }, cancellationToken);
+        return command.ExecuteNonQuery();
+    }
 
     public async Task<ConversationPage> ListAsync(string? accountId, int limit, string? cursor, CancellationToken cancellationToken)
     {

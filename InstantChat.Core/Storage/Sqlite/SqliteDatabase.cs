@@ -6,48 +6,21 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// <summary>The embedded store's file: where it is, how connections open, and its schema.</summary>
 public sealed class SqliteDatabase
 {
-    public SqliteDatabase(IOptions<StorageOptions> options)
-    {
-        Path = options.Value.SqlitePath;
-        ConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+    readonly SqliteFile _file;
 
-    public string Path { get; }
-    public string ConnectionString { get; }
+    public SqliteDatabase(IOptions<StorageOptions> options) => _file = new SqliteFile(options.Value.SqlitePath);
 
-    public SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        // FULL: with WAL, every commit is fsynced, so an acknowledged delivery survives a power cut.
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    public string Path => _file.Path;
+    public string ConnectionString => _file.ConnectionString;
+
+    public SqliteConnection Open() => _file.Open();
 
     /// <summary>Creates the folder, the file and the schema; idempotent.</summary>
     public void Initialize()
     {
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        if (!Directory.Exists(folder)) OwnerOnly.Folder(folder); // an existing DATA_DIR is the operator's to set
-        // SQLite gives the -wal and -shm files the database file's mode when it creates them, so the
-        // file is created 0600 before SQLite opens it; files from before are tightened.
-        OwnerOnly.CreateFile(Path);
-        OwnerOnly.Tighten(Path + "-wal");
-        OwnerOnly.Tighten(Path + "-shm");
-        using var connection = Open();
-        var hadEvents = TableExists(connection, "events");
-        var hadIndex = TableExists(connection, "events_fts");
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;
-        command.ExecuteNonQuery();
+        using var connection = _file.Initialize("");
+        var (hadEvents, hadIndex) = (TableExists(connection, "events"), TableExists(connection, "events_fts"));
+        Execute(connection, SqliteSchema.Ddl);
         Migrate(connection);
         // A store from before the search index: index what it holds, once.
         if (hadEvents && !hadIndex) Execute(connection, "INSERT INTO events_fts(events_fts) VALUES ('rebuild')");
@@ -72,6 +45,7 @@ public sealed class SqliteDatabase
         foreach (var (table, column) in SqliteSchema.DroppedColumns)
             if (HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} DROP COLUMN {column}");
         Execute(connection, SqliteSchema.Backfill);
+        Execute(connection, SqliteSchema.Dropped);
     }
 
     static bool HasColumn(SqliteConnection connection, string table, string column)

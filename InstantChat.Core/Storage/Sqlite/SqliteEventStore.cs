@@ -1,12 +1,14 @@
 using System.Text;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;
 
 /// <summary>Queries over the embedded store; each call takes a pooled connection.</summary>
-public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer) : IEventStore
+public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter writer, SqliteDeliveryLog log) : IEventStore
 {
+    readonly SqliteDeliveryBodies _bodies = new(database, log);
+
     /// <summary>
     /// A text search examines at most this many of the newest matches per call: a common term with a
     /// filter that excludes most of them (say, failed events mentioning "order") then costs the same
@@ -61,9 +63,10 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         if (items.Count > query.Limit)
         {
             items.RemoveAt(items.Count - 1);
-            return new EventPage(items, items[^1].EventId);
+            return new EventPage(await UpdatePayloads.FillAsync(items, _bodies, cancellationToken), items[^1].EventId);
         }
-        return new EventPage(items, query.Text is null ? null : await LastScannedAsync(connection, query.Text, query.Cursor, cancellationToken));
+        return new EventPage(await UpdatePayloads.FillAsync(items, _bodies, cancellationToken),
+            query.Text is null ? null : await LastScannedAsync(connection, query.Text, query.Cursor, cancellationToken));
     }
 
     /// <summary>The newest matches after the cursor (an event id), as many as one call may examine.</summary>
@@ -87,30 +90,37 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
     /// <summary>The text as one FTS5 phrase: quoted, so no character of it is query syntax.</summary>
     static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 
-    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken)
+    public Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken) => FindOneAsync("event_id", eventId, cancellationToken);
+
+    public Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken) => FindOneAsync("dedup_key", deduplicationKey, cancellationToken);
+
+    async Task<WebhookEvent?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE event_id = $id";
-        command.Parameters.AddWithValue("$id", eventId);
+        command.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE {column} = $value";
+        command.Parameters.AddWithValue("$value", value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? SqliteEventColumns.Read(reader) : null;
+        return await UpdatePayloads.FillAsync(await reader.ReadAsync(cancellationToken) ? SqliteEventColumns.Read(reader) : null, _bodies, cancellationToken);
     }
 
     public async Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        // A replay's bytes are those of the delivery it points to.
+        // A replay's bytes are those of the delivery it points to; a delivery's own are in the log
+        // (or, for a record from before the log, in the record).
         command.CommandText = """
             SELECT d.delivery_id, d.received_at, d.size, d.event_count, d.duplicate_count, d.content_type,
-                   COALESCE(o.body, d.body), d.same_as, d.replays
+                   COALESCE(o.body, d.body), d.same_as, d.replays, COALESCE(o.log_seq, d.log_seq)
             FROM deliveries d LEFT JOIN deliveries o ON o.delivery_id = d.same_as
             WHERE d.delivery_id = $id
             """;
         command.Parameters.AddWithValue("$id", deliveryId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
+        var body = (byte[])reader[6];
+        if (!reader.IsDBNull(9)) body = await log.BodyAsync(reader.GetInt64(9), cancellationToken) ?? [];
         return new DeliveryRecord(
             reader.GetString(0),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
@@ -118,7 +128,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
             reader.GetInt32(3),
             reader.GetInt32(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
-            (byte[])reader[6],
+            body,
             reader.IsDBNull(7) ? null : reader.GetString(7),
             reader.GetInt32(8));
     }

@@ -1,5 +1,6 @@
 using InstantChat.Core.Stats;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;
@@ -13,6 +14,9 @@ public sealed partial class SqliteQueueStore
             var current = ctx.Command("SELECT status FROM events WHERE event_id = $id");
             current.Parameters.AddWithValue("$id", eventId);
             if (current.ExecuteScalar() is not string status) return RequeueResult.NotFound;
+            var history = ctx.Command($"{KeepCurrentAttemptSql} AND event_id = $id");
+            history.Parameters.AddWithValue("$id", eventId);
+            history.ExecuteNonQuery();
             var command = ctx.Command($"{RequeueSql} AND event_id = $id");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$id", eventId);
@@ -25,6 +29,9 @@ public sealed partial class SqliteQueueStore
     public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>
         {
+            var history = ctx.Command($"{KeepCurrentAttemptSql} AND {RequeueFilterSql}");
+            BindRequeueFilter(history, filter);
+            history.ExecuteNonQuery();
             var command = ctx.Command($"{RequeueSql} AND {RequeueFilterSql}");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             BindRequeueFilter(command, filter);
@@ -57,6 +64,16 @@ public sealed partial class SqliteQueueStore
         command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
         command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
     }
+
+    // The attempt the event row holds (the processor's, when it ended well) goes into the history
+    // before the row is reset, unless the history has it already.
+    static readonly string KeepCurrentAttemptSql = $"""
+        INSERT INTO event_attempts (event_id, attempt, started_at, finished_at, outcome, error, processing_ms)
+        SELECT event_id, attempts, processed_at - CAST(COALESCE(processing_ms, 0) AS INTEGER), processed_at, status, last_error, COALESCE(processing_ms, 0)
+        FROM events e
+        WHERE status IN {Finished} AND attempts > 0 AND processed_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM event_attempts a WHERE a.event_id = e.event_id AND a.attempt = e.attempts AND a.finished_at = e.processed_at)
+        """;
 
     // Attempts restart from zero; the ones before stay in event_attempts.
     static readonly string RequeueSql = $"""

@@ -1,5 +1,6 @@
 using InstantChat.Core.Stats;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;
@@ -97,6 +98,21 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
         VALUES ($id, $attempt, $started, $finished, $outcome, $error, $ms)
         """;
 
+    /// <summary>A first attempt (the processor's) that failed goes into the history before any retry overwrites the row.</summary>
+    internal static void RecordFirstAttempt(SqliteWriteContext ctx, WebhookEvent e)
+    {
+        var finished = e.ProcessedAt ?? e.ReceivedAt;
+        var history = ctx.Command(HistorySql);
+        history.Parameters.AddWithValue("$id", e.EventId);
+        history.Parameters.AddWithValue("$attempt", e.Attempts);
+        history.Parameters.AddWithValue("$started", (finished - TimeSpan.FromMilliseconds(e.ProcessingMs ?? 0)).ToUnixTimeMilliseconds());
+        history.Parameters.AddWithValue("$finished", finished.ToUnixTimeMilliseconds());
+        history.Parameters.AddWithValue("$outcome", e.ProcessedStatus.ToWire());
+        history.Parameters.AddWithValue("$error", (object?)e.LastError ?? DBNull.Value);
+        history.Parameters.AddWithValue("$ms", e.ProcessingMs ?? 0);
+        history.ExecuteNonQuery();
+    }
+
     public async Task<long> QueueLengthAsync(CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
@@ -111,12 +127,14 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
         writer.ExecuteAsync<IReadOnlyList<WebhookEvent>>(ctx =>
         {
             var added = new List<WebhookEvent>(events.Count);
+            var lastRowid = SqliteEventColumns.LastRowid(ctx);
             foreach (var e in events)
             {
                 var insert = ctx.Prepared(SqliteEventColumns.InsertSql);
                 SqliteEventColumns.Bind(insert, e);
                 if (insert.ExecuteNonQuery() == 1) added.Add(e);
             }
+            SqliteEventColumns.IndexTextAfter(ctx, lastRowid);
             SqliteStatsStore.Apply(ctx, new StatDeltas().Received(added));
             return added;
         }, cancellationToken);
@@ -124,6 +142,13 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
     public async Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
+        WebhookEvent? current;
+        await using (var row = connection.CreateCommand())
+        {
+            row.CommandText = $"SELECT {SqliteEventColumns.Select} FROM events WHERE event_id = $id";
+            row.Parameters.AddWithValue("$id", eventId);
+            current = ReadAll(row).SingleOrDefault();
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT attempt, started_at, finished_at, outcome, error, processing_ms FROM event_attempts
@@ -137,7 +162,7 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
                 ProcessingStatuses.TryParse(r.GetString(3), out var s) ? s : ProcessingStatus.Failed,
                 r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5)));
-        return list;
+        return AttemptHistory.WithCurrent(list, current);
     }
 
     static List<WebhookEvent> ReadAll(SqliteCommand command)

@@ -1,11 +1,19 @@
 using InstantChat.Core.Retention;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Storage.Sqlite;
 
-public sealed class SqliteRetentionStore(SqliteWriter writer) : IRetentionStore
+public sealed class SqliteRetentionStore(SqliteWriter writer, SqliteDeliveryLog log) : IRetentionStore
 {
-    public Task<int> PurgeAsync(DateTimeOffset cutoff, int batch, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
+    {
+        var (deleted, position, keep) = await PurgeStoreAsync(cutoff, batch, cancellationToken);
+        // The raw bytes live in the log (log.db): processed and old enough, they go too.
+        while (await log.PurgeAsync(position, cutoff, keep, batch, cancellationToken) == batch) { }
+        return deleted;
+    }
+
+    Task<(int Deleted, long Position, List<long> Keep)> PurgeStoreAsync(DateTimeOffset cutoff, int batch, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
     {
         // Ids are time-ordered: "received before the cutoff" is an id range on the primary key.
         var before = EventIds.MinFor(cutoff);
@@ -27,6 +35,15 @@ public sealed class SqliteRetentionStore(SqliteWriter writer) : IRetentionStore
         deliveries.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
         deliveries.Parameters.AddWithValue("$before", before);
         deliveries.ExecuteNonQuery();
-        return deleted;
+        // The old events left still need their deliveries' log rows (an id range on the primary key, no scan).
+        var needed = ctx.Command("""
+            SELECT DISTINCT d.log_seq FROM events e JOIN deliveries d ON d.delivery_id = e.delivery_id
+            WHERE e.event_id < $before AND d.log_seq IS NOT NULL
+            """);
+        needed.Parameters.AddWithValue("$before", before);
+        var keep = new List<long>();
+        using (var reader = needed.ExecuteReader()) while (reader.Read()) keep.Add(reader.GetInt64(0));
+        var position = (long)ctx.Command("SELECT COALESCE((SELECT position FROM processor_state WHERE id = 1), 0)").ExecuteScalar()!;
+        return (deleted, position, keep);
     }, cancellationToken);
 }

@@ -7,6 +7,7 @@ static class SqliteSchema
     [
         ("deliveries", "same_as", "TEXT"),
         ("deliveries", "replays", "INTEGER NOT NULL DEFAULT 0"),
+        ("deliveries", "log_seq", "INTEGER"),
         ("users", "security_stamp", "TEXT NOT NULL DEFAULT ''"),
     ];
 
@@ -19,6 +20,9 @@ static class SqliteSchema
     /// </summary>
     public const string Backfill = "UPDATE users SET security_stamp = lower(hex(randomblob(16))) WHERE security_stamp = '';";
 
+    /// <summary>Objects no longer used: the per-row text-index trigger (the commit indexes its rows in one statement).</summary>
+    public const string Dropped = "DROP TRIGGER IF EXISTS events_fts_insert;";
+
     // Every list index ends in event_id: ids are ULIDs, so "newest first" is an index walk.
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -30,8 +34,11 @@ static class SqliteSchema
             content_type    TEXT,
             body            BLOB NOT NULL,
             same_as         TEXT,
-            replays         INTEGER NOT NULL DEFAULT 0
+            replays         INTEGER NOT NULL DEFAULT 0,
+            log_seq         INTEGER
         );
+        -- How far the processor has read the delivery log (log.db): written in the commit of what it made.
+        CREATE TABLE IF NOT EXISTS processor_state (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS events (
             event_id        TEXT NOT NULL PRIMARY KEY,
             dedup_key       TEXT NOT NULL,
@@ -76,13 +83,9 @@ static class SqliteSchema
         -- The queue: small partial indexes over the events still in flight.
         CREATE INDEX IF NOT EXISTS ix_events_due ON events(next_attempt_at) WHERE status = 'pending';
         -- Text search: a trigram index over text and username (any substring of 3+ characters),
-        -- kept by triggers, keyed by the event's rowid so matches walk newest first.
+        -- keyed by the event's rowid so matches walk newest first. The commit that adds events
+        -- indexes them in one statement (SqliteEventColumns.IndexTextAfter); deletes go by trigger.
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(text, username, content='events', content_rowid='rowid', tokenize='trigram');
-        CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events
-            WHEN new.text IS NOT NULL OR new.username IS NOT NULL
-        BEGIN
-            INSERT INTO events_fts(rowid, text, username) VALUES (new.rowid, new.text, new.username);
-        END;
         CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events
             WHEN old.text IS NOT NULL OR old.username IS NOT NULL
         BEGIN

@@ -1,10 +1,15 @@
+using InstantChat.Core.Ingest;
+
 namespace InstantChat.Core.Storage.Sqlite;
 
-sealed class SqliteStoreInitializer(SqliteDatabase database) : IStoreInitializer
+/// <summary>Both files, then what this host knows of the backlog: the log's newest position less the processor's.</summary>
+sealed class SqliteStoreInitializer(SqliteDatabase database, SqliteDeliveryLog log, SqliteLogConsumer consumer, LogProgress progress) : IStoreInitializer
 {
     public Task InitializeAsync(CancellationToken cancellationToken)
     {
         database.Initialize();
+        log.Initialize();
+        progress.Reset(log.LastSeq - consumer.Position());
         return Task.CompletedTask;
     }
 }

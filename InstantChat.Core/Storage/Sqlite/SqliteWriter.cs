@@ -20,11 +20,12 @@ public sealed partial class SqliteWriter : IDisposable
     SqliteWriteContext? _context;
     volatile Task<bool>? _probe;
 
-    public SqliteWriter(SqliteDatabase database, ILogger<SqliteWriter> logger)
+    public SqliteWriter(SqliteDatabase database, ILogger<SqliteWriter> logger, Common.BackgroundLane? lane = null)
     {
         (_database, _logger) = (database, logger);
-        // An async loop, not a blocked thread: a blocking wait spins before it sleeps, burning the CPU ingest needs.
-        _loop = Task.Run(RunAsync);
+        // An async loop, not a blocked thread: a blocking wait spins before it sleeps, burning the CPU
+        // ingest needs. On the background lane: a burst's acknowledgements come first.
+        _loop = lane is null ? Task.Run(RunAsync) : lane.Run(RunAsync);
     }
 
     /// <summary>Runs <paramref name="work"/> in the next group commit; completes once that commit is durable.</summary>

@@ -1,7 +1,7 @@
 using Bunit;
 using Bunit.Rendering;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Dialogs;
 using InstantChat.Web.Components.Pages;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +69,7 @@ public sealed class TestEventDialogTests() : DashboardContext("admin")
         Assert.NotNull(stored);
         Assert.Equal((EventTypes.Messages, "555000111", "17841400000000001", "ping from the dialog"),
             (stored.EventType, stored.SenderId, stored.AccountId, stored.Content.Text));
-        Assert.Equal(ProcessingStatus.Pending, stored.ProcessedStatus);
+        Assert.Equal(ProcessingStatus.Completed, stored.ProcessedStatus); // processed like any delivery before the answer
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=send-test-event]")));
     }
 

@@ -1,5 +1,6 @@
 using InstantChat.Core.Notifications;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 
 namespace InstantChat.Tests.Components.Notifications;

@@ -2,7 +2,8 @@ using System.Text;
 using AngleSharp.Dom;
 using Bunit;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Tests.TestSupport;
 using InstantChat.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
@@ -62,6 +63,12 @@ public sealed class EventsTests() : DashboardContext("admin")
         // Newest first.
         Assert.Contains("broken", EventsPage.Rows(cut)[0].TextContent);
         Assert.Empty(cut.FindAll("[data-testid=events-empty]"));
+        // The type is a real link (keyboard, new tab): it names the event in the URL.
+        var link = broken.QuerySelector("a[data-testid=open-event]");
+        Assert.NotNull(link);
+        Assert.Equal($"/events?eventId={(await EventWithTextAsync("broken")).EventId}", link.GetAttribute("href"));
+        // Customers' text may be right-to-left: its direction comes from the text.
+        Assert.Equal("auto", broken.QuerySelector("td[data-label=Text]")?.GetAttribute("dir"));
     }
 
     [Fact]
@@ -144,9 +151,12 @@ public sealed class EventsTests() : DashboardContext("admin")
         Assert.Contains("broken text", detail.TextContent);
         Assert.Equal("failed", detail.QuerySelector("[data-testid=status-chip]")!.TextContent.Trim());
         Assert.Contains("HttpRequestException: boom", cut.Find("[data-testid=detail-error]").TextContent);
-        var attempt = Assert.Single(cut.FindAll("[data-testid=detail-attempts] tbody tr"));
-        Assert.Contains("failed", attempt.TextContent);
-        Assert.Contains("boom", attempt.TextContent);
+        // The processor's attempt (completed), then the retry that failed.
+        var attempts = cut.FindAll("[data-testid=detail-attempts] tbody tr");
+        Assert.Equal(2, attempts.Count);
+        Assert.Contains("completed", attempts[0].TextContent);
+        Assert.Contains("failed", attempts[1].TextContent);
+        Assert.Contains("boom", attempts[1].TextContent);
         var payload = cut.Find("[data-testid=detail-payload]").TextContent;
         Assert.Contains("\n  ", payload);
         Assert.Contains("\"mid\": \"m-broken\"", payload);
@@ -246,14 +256,34 @@ public sealed class EventsTests() : DashboardContext("admin")
     }
 
     [Fact]
-    public async Task NewEventArrives_FirstPageShowsItWithoutReload()
+    public async Task NewEventArrives_RowsStayStillAndAButtonCountsIt()
     {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("still-1", "already here")));
         var cut = Render<Events>();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=events-empty]")));
+        cut.WaitForAssertion(() => Assert.Single(EventsPage.Rows(cut)));
 
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("live-1", "arrived live")));
 
-        cut.WaitForAssertion(() => Assert.Contains("arrived live", Assert.Single(EventsPage.Rows(cut)).TextContent), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Contains("1 new event", cut.Find("[data-testid=new-events]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Contains("already here", Assert.Single(EventsPage.Rows(cut)).TextContent);
+
+        cut.Find("[data-testid=new-events]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("arrived live", EventsPage.Rows(cut)[0].TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=new-events]"));
+    }
+
+    [Fact]
+    public async Task NewEventArrives_LiveTailOn_FirstPageFollowsIt()
+    {
+        var cut = Render<Events>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=events-empty]")));
+        cut.Find("[data-testid=live-tail] input").Change(true);
+
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("live-2", "followed live")));
+
+        cut.WaitForAssertion(() => Assert.Contains("followed live", Assert.Single(EventsPage.Rows(cut)).TextContent), TimeSpan.FromSeconds(5));
+        Assert.Empty(cut.FindAll("[data-testid=new-events]"));
     }
 }
 
@@ -268,7 +298,7 @@ public sealed class EventsViewerTests() : DashboardContext("viewer")
         var cut = Render<Events>();
 
         cut.WaitForAssertion(() => Assert.Equal("failed", EventsPage.Status(Assert.Single(EventsPage.Rows(cut)))));
-        Assert.Empty(cut.FindAll("input[type=checkbox]"));
+        Assert.Empty(cut.FindAll("[data-testid=events-table] input[type=checkbox]"));
         Assert.Empty(cut.FindAll("[data-testid=retry-row]"));
         Assert.Empty(cut.FindAll("[data-testid=retry-selected]"));
         Assert.Empty(cut.FindAll("[data-testid=retry-matching]"));

@@ -14,19 +14,23 @@ public sealed class OverviewTests() : DashboardContext("admin")
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=overview-empty]")));
         Assert.Equal("0", cut.Find("[data-testid=stat-total]").TextContent);
         Assert.Contains("http://localhost/api/webhooks/instagram", cut.Markup);
+        // No data is not "0 % success" with a green tick.
+        Assert.Equal("—", cut.Find("[data-testid=stat-success]").TextContent);
+        Assert.Equal("—", cut.Find("[data-testid=stat-avg-ms]").TextContent);
     }
 
     [Fact]
     public async Task Render_WithEvents_CardsChartsAndRecentActivityShowThem()
     {
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again"), Deliveries.Message("m3", "bye")));
-        await FinishAllAsync(Core.Webhooks.ProcessingStatus.Completed);
+        await FinishAllAsync(Core.EventModel.ProcessingStatus.Completed);
 
         var cut = Render<Overview>();
 
         cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=stat-total]").TextContent));
         Assert.Equal("100%", cut.Find("[data-testid=stat-success]").TextContent);
         Assert.Equal("0", cut.Find("[data-testid=stat-failed]").TextContent);
+        Assert.Equal("/events?status=failed", cut.Find("a[data-testid=stat-failed]").GetAttribute("href")); // the card opens what it counts
         Assert.Equal(3, cut.FindAll("[data-testid=recent-activity] .mud-list-item").Count);
         Assert.Contains(Deliveries.Account, cut.Find("[data-testid=top-accounts]").TextContent);
         Assert.NotEmpty(cut.FindAll("svg"));

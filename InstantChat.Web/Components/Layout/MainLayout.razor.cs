@@ -9,32 +9,52 @@ namespace InstantChat.Web.Components.Layout;
 public sealed partial class MainLayout : IDisposable
 {
     /// <summary>Toasts and the bell follow the feed at most this often (a burst becomes one update).</summary>
-    public static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(400);
+    public static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
 
     [Inject] IEventFeed Feed { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
     [Inject] NotificationCenter Notifications { get; set; } = default!;
+    [Inject] NavigationManager Navigation { get; set; } = default!;
 
     bool _drawerOpen = true;
     bool _notificationsOpen;
     bool _dark;
     LiveUpdates? _live;
-    ToastBatcher? _toasts;
+    readonly LiveToast _toast = new();
+    Snackbar? _shown;
 
     protected override void OnInitialized()
     {
         // Only the interactive circuit listens; the prerender pass is thrown away.
         if (!RendererInfo.IsInteractive) return;
-        _toasts = new ToastBatcher(Clock);
         _live = new LiveUpdates(Feed, Clock, LiveInterval, batch => InvokeAsync(() =>
         {
             if (batch.Received.Count == 0) return;
             Notifications.Add(batch.Received);
-            foreach (var text in _toasts.Add(batch.Received)) Snackbar.Add(text, Severity.Info);
+            Toast(batch.Received);
             StateHasChanged();
         }));
         Notifications.Changed += OnNotificationsChanged;
+    }
+
+    /// <summary>One toast at most, updated in place while it shows; a new one only once it has gone.</summary>
+    void Toast(IReadOnlyList<Core.EventModel.WebhookEvent> received)
+    {
+        var showing = _shown is not null && Snackbar.ShownSnackbars.Contains(_shown);
+        _toast.Add(received, fresh: !showing);
+        if (showing) return;
+        _shown = Snackbar.Add<LiveToastMessage>(new() { [nameof(LiveToastMessage.State)] = _toast }, Severity.Info, options =>
+        {
+            options.OnClick = _ =>
+            {
+                Navigation.NavigateTo(_toast.Href);
+                return Task.CompletedTask;
+            };
+            options.ShowCloseIcon = true;
+            options.VisibleStateDuration = 4_000;
+            options.SnackbarTypeClass = "live-toast cursor-pointer";
+        });
     }
 
     void OnNotificationsChanged() => _ = InvokeAsync(StateHasChanged);

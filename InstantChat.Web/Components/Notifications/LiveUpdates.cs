@@ -1,5 +1,5 @@
 using InstantChat.Core.Notifications;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Web.Components.Notifications;
 

@@ -1,4 +1,4 @@
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Web.Components.Notifications;
 
@@ -24,7 +24,7 @@ public sealed class NotificationCenter
     {
         foreach (var e in events)
         {
-            _items.AddFirst(new Notification(e.EventId, e.EventType, ToastBatcher.Describe(e), e.ReceivedAt, Read: false));
+            _items.AddFirst(new Notification(e.EventId, e.EventType, LiveToast.Describe(e), e.ReceivedAt, Read: false));
             Unread++;
             if (_items.Count <= Capacity) continue;
             if (!_items.Last!.Value.Read) Unread--;

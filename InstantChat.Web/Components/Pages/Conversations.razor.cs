@@ -1,7 +1,8 @@
 using InstantChat.Core.Conversations;
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Ingest;
 using InstantChat.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 

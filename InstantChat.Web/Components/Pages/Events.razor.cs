@@ -1,7 +1,7 @@
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -36,8 +36,8 @@ public sealed partial class Events : IDisposable
     IReadOnlyList<WebhookEvent> _items = [];
     HashSet<WebhookEvent> _selected = [];
     readonly Stack<string?> _cursors = new();
-    string? _cursor, _nextCursor, _error, _user;
-    bool _loading = true, _isAdmin, _detailOpen;
+    string? _cursor, _nextCursor, _error, _user, _urlEventId;
+    bool _loading = true, _isAdmin, _detailOpen, _tail;
     int _newCount;
     DateTimeOffset _now;
     WebhookEvent? _detail;
@@ -59,8 +59,19 @@ public sealed partial class Events : IDisposable
         _status = ProcessingStatuses.TryParse(InitialStatus ?? "", out var s) ? s : null;
         _text = Clean(InitialText);
         await ReloadAsync();
-        if (EventId is { Length: > 0 } id && await FindAsync(id) is { } e) Open(e);
+        await OpenFromUrlAsync();
         if (RendererInfo.IsInteractive) _live = new LiveUpdates(Feed, Clock, TimeSpan.FromSeconds(1), b => InvokeAsync(() => OnLiveAsync(b)));
+    }
+
+    // A link to ?eventId=… on this page (a row's type, a toast, the bell) opens that event.
+    protected override Task OnParametersSetAsync() => OpenFromUrlAsync();
+
+    async Task OpenFromUrlAsync()
+    {
+        // Once per id the URL names: closing the drawer keeps it closed until another link is followed.
+        if (EventId is not { Length: > 0 } id || id == _urlEventId) return;
+        _urlEventId = id;
+        if (await FindAsync(id) is { } e) Open(e);
     }
 
     async Task OnLiveAsync(LiveBatch batch)
@@ -71,8 +82,9 @@ public sealed partial class Events : IDisposable
         if (_detail is not null && updated.TryGetValue(_detail.EventId, out var fresh)) _detail = fresh;
         if (batch.ReceivedCount > 0)
         {
-            // The first page follows the newest events; deeper pages stay put and offer a jump.
-            if (_cursor is null && _selected.Count == 0) await LoadPageAsync();
+            // Rows stay still under the cursor (statuses update in place) and a button counts what is
+            // new; with live tail on, the first page follows the newest events instead.
+            if (_tail && _cursor is null && _selected.Count == 0) await LoadPageAsync();
             else _newCount += batch.ReceivedCount;
         }
         _now = Clock.GetUtcNow();
@@ -102,6 +114,12 @@ public sealed partial class Events : IDisposable
     }
 
     Task FirstPageAsync() => ReloadAsync();
+
+    async Task SetTailAsync(bool on)
+    {
+        _tail = on;
+        if (on) await ReloadAsync();
+    }
 
     async Task NextAsync()
     {
@@ -144,53 +162,6 @@ public sealed partial class Events : IDisposable
     void Open(WebhookEvent e) => (_detail, _detailOpen) = (e, true);
 
     async Task OpenAsync(WebhookEvent e) => Open(await FindAsync(e.EventId) ?? e);
-
-    async Task RetryAsync(WebhookEvent e)
-    {
-        var result = await Retries.RetryAsync(e.EventId, _user, CancellationToken.None);
-        var (text, severity) = result switch
-        {
-            RequeueResult.Queued => ($"Event {e.EventId} queued for retry.", Severity.Success),
-            RequeueResult.NotFound => ("That event no longer exists.", Severity.Warning),
-            _ => ("That event is already pending or processing.", Severity.Warning),
-        };
-        Snackbar.Add(text, severity);
-        await RefreshAsync(e.EventId);
-    }
-
-    async Task RetrySelectedAsync()
-    {
-        var ids = _selected.Where(IsFinished).Select(e => e.EventId).ToList();
-        var queued = await Retries.RetrySelectedAsync(ids, _user, CancellationToken.None);
-        Snackbar.Add($"{queued} of {_selected.Count} selected events queued for retry.", Severity.Success);
-        _selected = [];
-        await LoadPageAsync();
-    }
-
-    async Task RetryMatchingAsync()
-    {
-        var q = Query();
-        var filter = new RequeueFilter(BulkStatus, q.EventType, q.From, q.To, q.AccountId, q.SenderId);
-        var count = await Retries.CountAsync(filter, CancellationToken.None);
-        if (count == 0)
-        {
-            Snackbar.Add($"No {BulkStatus.ToWire()} events match these filters.", Severity.Info);
-            return;
-        }
-        var confirmed = await Dialogs.ShowMessageBoxAsync("Retry matching events",
-            $"Put {count:#,0} {BulkStatus.ToWire()} events matching these filters back in the queue?", yesText: $"Retry {count:#,0}", cancelText: "Cancel");
-        if (confirmed != true) return;
-        var queued = await Retries.RetryManyAsync(filter, _user, CancellationToken.None);
-        Snackbar.Add($"{queued:#,0} events queued for retry.", Severity.Success);
-        await LoadPageAsync();
-    }
-
-    async Task RefreshAsync(string eventId)
-    {
-        if (await FindAsync(eventId) is not { } fresh) return;
-        _items = _items.Select(e => e.EventId == eventId ? fresh : e).ToList();
-        if (_detail?.EventId == eventId) _detail = fresh;
-    }
 
     public void Dispose() => _live?.Dispose();
 }

@@ -1,7 +1,7 @@
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -86,6 +86,9 @@ public sealed partial class Overview : IDisposable
         _statusLabels = statuses.ToArray();
         _statusSeries = [new() { Name = "Events", Data = new(statuses.Select(s => (double)r.ByStatus.GetValueOrDefault(s)).ToList()) }];
     }
+
+    /// <summary>Events that ended (completed or failed): with none, a rate or an average would be a made-up 0.</summary>
+    static long Finished(StatsReport r) => r.ByStatus.GetValueOrDefault("completed") + r.ByStatus.GetValueOrDefault("failed");
 
     public void Dispose() => _live?.Dispose();
 }

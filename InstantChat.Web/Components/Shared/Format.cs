@@ -1,5 +1,5 @@
 using System.Globalization;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 using MudBlazor;
 
 namespace InstantChat.Web.Components.Shared;

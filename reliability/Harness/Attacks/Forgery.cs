@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using InstantChat.Tests.Signatures;
+using InstantChat.Tests.Ingest;
 using Reliability.Common;
 
 namespace Reliability;

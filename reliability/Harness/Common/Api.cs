@@ -51,7 +51,10 @@ sealed class Api : IDisposable
         return rows;
     }
 
-    /// <summary>True when no event is pending or processing (exact: the list API, not the counters).</summary>
+    /// <summary>
+    /// What is not finished yet: acknowledged deliveries the processor has not made into events
+    /// (the stats' backlog) plus pending events, and processing events (exact: the list API).
+    /// </summary>
     public async Task<(int Pending, int Processing)> InFlightAsync(CancellationToken ct = default)
     {
         async Task<int> Count(string status)
@@ -61,7 +64,33 @@ sealed class Api : IDisposable
             using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             return doc.RootElement.GetProperty("items").GetArrayLength();
         }
-        return (await Count("pending"), await Count("processing"));
+        var backlog = (int)await BacklogAsync(ct);
+        return (backlog + await Count("pending"), await Count("processing"));
+    }
+
+    /// <summary>Acknowledged deliveries the processor has not made into events yet (the stats' backlog, counted by the store).</summary>
+    public async Task<long> BacklogAsync(CancellationToken ct = default)
+    {
+        using var stats = await _client.GetAsync("/api/webhooks/stats", ct);
+        Answers.Add(((int)stats.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        stats.EnsureSuccessStatusCode();
+        using var report = JsonDocument.Parse(await stats.Content.ReadAsStringAsync(ct));
+        return report.RootElement.GetProperty("backlog").GetProperty("deliveries").GetInt64();
+    }
+
+    /// <summary>
+    /// Waits until every acknowledged delivery is processed (the 200 comes on the append; events
+    /// follow within a second on an idle host). False when <paramref name="within"/> passes first.
+    /// </summary>
+    public async Task<bool> SettledAsync(TimeSpan within, CancellationToken ct = default)
+    {
+        var until = DateTime.UtcNow + within;
+        while (await BacklogAsync(ct) > 0)
+        {
+            if (DateTime.UtcNow > until) return false;
+            await Task.Delay(50, ct);
+        }
+        return true;
     }
 
     /// <summary>The stats report's queue length (a counter kept on write), or -1 when the API does not answer.</summary>

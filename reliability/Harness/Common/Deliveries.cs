@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Simulation;
-using InstantChat.Core.Webhooks;
+using InstantChat.Core.EventModel;
 
 namespace Reliability.Common;
 

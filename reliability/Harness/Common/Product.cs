@@ -68,6 +68,9 @@ sealed partial class Product : IAsyncDisposable
         ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Warning",
     };
 
+    /// <summary>Changes one variable for the next start (a host restarted with another configuration).</summary>
+    public void Set(string name, string value) => _env[name] = value;
+
     public void Start()
     {
         var info = new ProcessStartInfo("dotnet")
