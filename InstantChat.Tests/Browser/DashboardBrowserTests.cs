@@ -5,6 +5,7 @@ using InstantChat.Core.Storage;
 using InstantChat.Core.EventModel;
 using InstantChat.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace InstantChat.Tests.Browser;
@@ -126,13 +127,14 @@ public sealed class DashboardBrowserTests(BrowserHost host)
         // Quiet from here on: the tour clicks through pages whose lists would otherwise re-sort every second.
         app.Factory.Services.GetRequiredService<InstantChat.Core.Simulation.Simulator>().Stop();
 
+        var accessibility = new List<string>();
         foreach (var width in new[] { 1280, 375 })
         {
             var s = await BrowserSession.SignInAsync(host.Require(), app.BaseUrl, "admin", Password, width);
             foreach (var (path, name) in new[] { ("/", "overview"), ("/events", "events"), ("/conversations", "conversations"), ("/subscriptions", "subscriptions"), ("/users", "users"), ("/keys", "keys") })
             {
                 await s.GoAsync(app.BaseUrl, path);
-                await Assertions.Expect(s.Page.Locator("h4").First).ToBeVisibleAsync();
+                await Assertions.Expect(s.Page.Locator("h1").First).ToBeVisibleAsync();
                 if (name == "conversations")
                 {
                     await s.Page.Locator("[data-testid=conversation-list] .mud-list-item").First.ClickAsync();
@@ -142,9 +144,19 @@ public sealed class DashboardBrowserTests(BrowserHost host)
                 await s.Page.ScreenshotAsync(new() { Path = BrowserHost.Screenshot($"{name}-{width}"), FullPage = true });
                 var scroll = await s.ScrollWidthAsync();
                 Assert.True(scroll <= width, $"{path} is {scroll}px wide at {width}px");
+                accessibility.AddRange(await SeriousViolationsAsync(s.Page, $"{path} at {width}px"));
             }
             Assert.True(s.Problems.Count == 0, string.Join("\n", s.Problems));
             await s.Page.Context.CloseAsync();
         }
+        Assert.True(accessibility.Count == 0, "axe: serious or critical violations\n" + string.Join("\n", accessibility));
+    }
+
+    /// <summary>axe-core's serious and critical findings on the page as it is now, one line each.</summary>
+    static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string where)
+    {
+        var results = await page.RunAxe();
+        return results.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{where}: {v.Impact} {v.Id} ({v.Nodes.Length}×) {v.Help} — e.g. {v.Nodes.FirstOrDefault()?.Html}");
     }
 }
