@@ -44,6 +44,19 @@ public sealed class LayoutTests : BunitContext
         cut.Find("[aria-label='Toggle dark mode']").Click();
 
         Assert.NotEqual(before, cut.Find("[aria-label='Toggle dark mode']").InnerHtml);
+        // Remembered by the browser for the next visit.
+        Assert.Contains(JSInterop.Invocations, i => i.Identifier == "localStorage.setItem" && i.Arguments.SequenceEqual(["instantchat.dark", "1"]));
+    }
+
+    [Fact]
+    public void MainLayout_DarkModeRemembered_StartsDark()
+    {
+        JSInterop.Setup<string?>("localStorage.getItem", "instantchat.dark").SetResult("1");
+        var light = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        // Dark mode shows the "back to light" icon.
+        var sun = System.Text.RegularExpressions.Regex.Match(MudBlazor.Icons.Material.Filled.LightMode, "d=\"([^\"]{12})").Groups[1].Value;
+        light.WaitForAssertion(() => Assert.Contains(sun, light.Find("[aria-label='Toggle dark mode']").InnerHtml));
     }
 
     [Fact]

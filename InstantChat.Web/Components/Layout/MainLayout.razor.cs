@@ -1,6 +1,7 @@
 using InstantChat.Core.Notifications;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace InstantChat.Web.Components.Layout;
@@ -32,6 +33,10 @@ public sealed partial class MainLayout : IDisposable
     [Inject] TimeProvider Clock { get; set; } = default!;
     [Inject] NotificationCenter Notifications { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
+    [Inject] IJSRuntime JS { get; set; } = default!;
+
+    /// <summary>The browser remembers the choice (localStorage), so a reload keeps it.</summary>
+    const string DarkKey = "instantchat.dark";
 
     bool _drawerOpen = true;
     bool _notificationsOpen;
@@ -71,6 +76,22 @@ public sealed partial class MainLayout : IDisposable
             options.VisibleStateDuration = 4_000;
             options.SnackbarTypeClass = "live-toast cursor-pointer";
         });
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !RendererInfo.IsInteractive) return;
+        if (await JS.InvokeAsync<string?>("localStorage.getItem", DarkKey) == "1")
+        {
+            _dark = true;
+            StateHasChanged();
+        }
+    }
+
+    async Task ToggleDarkAsync()
+    {
+        _dark = !_dark;
+        await JS.InvokeVoidAsync("localStorage.setItem", DarkKey, _dark ? "1" : "0");
     }
 
     void OnNotificationsChanged() => _ = InvokeAsync(StateHasChanged);

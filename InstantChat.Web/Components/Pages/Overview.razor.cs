@@ -5,6 +5,7 @@ using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace InstantChat.Web.Components.Pages;
@@ -85,6 +86,15 @@ public sealed partial class Overview : IDisposable
         var statuses = Enum.GetValues<ProcessingStatus>().Select(s => s.ToWire()).ToList();
         _statusLabels = statuses.ToArray();
         _statusSeries = [new() { Name = "Events", Data = new(statuses.Select(s => (double)r.ByStatus.GetValueOrDefault(s)).ToList()) }];
+    }
+
+    [Inject] IJSRuntime JS { get; set; } = default!;
+    [Inject] ISnackbar Snackbar { get; set; } = default!;
+
+    async Task CopyCallbackUrlAsync()
+    {
+        await JS.InvokeVoidAsync("navigator.clipboard.writeText", _callbackUrl);
+        Snackbar.Add("Webhook address copied.", Severity.Success);
     }
 
     /// <summary>Events that ended (completed or failed): with none, a rate or an average would be a made-up 0.</summary>

@@ -35,5 +35,25 @@ public static class Format
         _ => Color.Warning,
     };
 
+    /// <summary>What a row says of an event: its text, or for events without text what happened ("seen", "📷 image").</summary>
+    public static string Summary(WebhookEvent e) => e.Content.Text is { Length: > 0 } text ? text : e.EventType switch
+    {
+        EventTypes.MessagingSeen => "seen",
+        EventTypes.MessageReactions => "reacted",
+        EventTypes.MessagingPostbacks => "tapped a button",
+        EventTypes.MessagingReferral => "came from a referral",
+        EventTypes.Mentions => "mentioned the account",
+        _ => e.Content.MediaType switch
+        {
+            "image" => "📷 image",
+            "video" => "🎥 video",
+            "audio" => "🎤 audio",
+            "file" => "📎 file",
+            "share" or "story_mention" => "↗ shared post",
+            null => "",
+            var other => $"📎 {other}",
+        },
+    };
+
     public static string Truncate(string? s, int max) => s is null ? "" : s.Length <= max ? s : string.Concat(s.AsSpan(0, max - 1), "…");
 }

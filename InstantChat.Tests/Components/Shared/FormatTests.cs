@@ -1,0 +1,23 @@
+using InstantChat.Core.EventModel;
+using InstantChat.Web.Components.Shared;
+
+namespace InstantChat.Tests.Components.Shared;
+
+public sealed class FormatTests
+{
+    static WebhookEvent Event(string type, string? text = null, string? mediaType = null) => new()
+    {
+        EventId = EventIds.New(DateTimeOffset.UtcNow), EventType = type, Timestamp = DateTimeOffset.UtcNow, ReceivedAt = DateTimeOffset.UtcNow,
+        DeduplicationKey = "k", DeliveryId = "d", Content = new EventContent(text, null, mediaType),
+    };
+
+    [Theory]
+    [InlineData("messages", "hello", null, "hello")]
+    [InlineData("messaging_seen", null, null, "seen")]
+    [InlineData("messages", null, "image", "📷 image")]
+    [InlineData("messages", null, "video", "🎥 video")]
+    [InlineData("message_reactions", null, null, "reacted")]
+    [InlineData("messages", null, null, "")]
+    public void Summary_EventWithoutText_SaysWhatHappened(string type, string? text, string? media, string expected) =>
+        Assert.Equal(expected, Format.Summary(Event(type, text, media)));
+}
