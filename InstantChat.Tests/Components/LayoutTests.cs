@@ -103,6 +103,10 @@ public sealed class LayoutTests : BunitContext
         Assert.Contains("New comments from 777", list);
         cut.Find("[data-testid=mark-all-read]").Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=notification-badge] .mud-badge-badge, [data-testid=notification-badge] .mud-badge.mud-badge-visible")));
+
+        cut.Find("[data-testid=mark-all-read]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=notification-panel-content][inert]")));
     }
 
     [Fact]

@@ -166,6 +166,12 @@ public sealed class EventsTests() : DashboardContext("admin")
 
         cut.WaitForAssertion(() => Assert.Equal(Encoding.UTF8.GetString(envelope), cut.Find("[data-testid=detail-raw]").TextContent));
         Assert.Contains($"{envelope.Length:#,0} bytes, application/json, 1 events", cut.Find("[data-testid=event-detail]").TextContent);
+
+        cut.Find("[data-testid=detail-raw]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+
+        // Closed, and gone from the page: Tab cannot land inside a closed drawer.
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=event-detail]")));
+        Assert.DoesNotContain("mud-drawer--open", cut.Find("[data-testid=event-drawer]").ClassName);
     }
 
     [Fact]

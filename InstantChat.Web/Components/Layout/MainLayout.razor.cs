@@ -88,6 +88,11 @@ public sealed partial class MainLayout : IDisposable
         }
     }
 
+    void OnKeyDown(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape") _notificationsOpen = false;
+    }
+
     async Task ToggleDarkAsync()
     {
         _dark = !_dark;

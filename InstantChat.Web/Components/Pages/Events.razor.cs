@@ -161,6 +161,11 @@ public sealed partial class Events : IDisposable
 
     void Open(WebhookEvent e) => (_detail, _detailOpen) = (e, true);
 
+    void OnKeyDown(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape") _detailOpen = false;
+    }
+
     async Task OpenAsync(WebhookEvent e) => Open(await FindAsync(e.EventId) ?? e);
 
     public void Dispose() => _live?.Dispose();
