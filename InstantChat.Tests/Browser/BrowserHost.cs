@@ -50,10 +50,10 @@ public sealed class BrowserHost : IAsyncLifetime
         return Browser!;
     }
 
-    /// <summary>Where screenshots go: the test output folder, kept by CI.</summary>
+    /// <summary>Where screenshots go: SCREENSHOTS_DIR (./screenshots.sh sets docs/screenshots), else the test output folder.</summary>
     public static string Screenshot(string name)
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        var dir = Environment.GetEnvironmentVariable("SCREENSHOTS_DIR") is { Length: > 0 } chosen ? chosen : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name + ".png");
     }
