@@ -84,6 +84,8 @@ public sealed class EventsTests() : DashboardContext("admin")
 
         cut.WaitForAssertion(() => Assert.Contains("broken", Assert.Single(EventsPage.Rows(cut)).TextContent));
         Assert.Contains("Retry all failed matching", cut.Find("[data-testid=retry-matching]").TextContent);
+        // The filter is in the address: shareable, and Back returns to the unfiltered list.
+        Assert.Contains("?status=failed", Services.GetRequiredService<NavigationManager>().Uri);
 
         Mud.Choose(cut, cut.Find("[data-testid=filter-status]"), "skipped");
 

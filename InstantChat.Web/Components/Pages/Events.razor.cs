@@ -58,16 +58,19 @@ public sealed partial class Events : IDisposable
     {
         var user = (await Auth).User;
         (_isAdmin, _user) = (user.IsInRole(Core.Security.Roles.Admin), user.Identity?.Name);
-        _type = InitialType is { } t && EventTypes.Known.Contains(t) ? t : null;
-        _status = ProcessingStatuses.TryParse(InitialStatus ?? "", out var s) ? s : null;
-        _text = Clean(InitialText);
+        ApplyUrl();
         await ReloadAsync();
         await OpenFromUrlAsync();
         if (RendererInfo.IsInteractive) _live = new LiveUpdates(Feed, Clock, TimeSpan.FromSeconds(1), b => InvokeAsync(() => OnLiveAsync(b)));
     }
 
-    // A link to ?eventId=… on this page (a row's type, a toast, the bell) opens that event.
-    protected override Task OnParametersSetAsync() => OpenFromUrlAsync();
+    // Back, Forward or a link with other filters reloads; a link to ?eventId=… on this page (a row's
+    // type, a toast, the bell) opens that event.
+    protected override async Task OnParametersSetAsync()
+    {
+        if (ApplyUrl()) await ReloadAsync();
+        await OpenFromUrlAsync();
+    }
 
     async Task OpenFromUrlAsync()
     {
@@ -103,9 +106,11 @@ public sealed partial class Events : IDisposable
     async Task SetFilter(Action change)
     {
         // Fields re-send their value on blur: reload only when the query really changed.
-        var before = Query();
+        var (before, text) = (Query(), _text);
         change();
-        if (Query() != before) await ReloadAsync();
+        if (Query() == before) return;
+        await ReloadAsync();
+        PushUrl(replace: _text != text);
     }
 
     async Task ReloadAsync()
