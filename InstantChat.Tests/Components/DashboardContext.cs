@@ -41,6 +41,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddStorage(config);
         Services.AddMudServices();
         Services.AddScoped<NotificationCenter>();
+        Services.AddScoped<InstantChat.Web.Components.Shared.ViewerTime>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
         auth.SetAuthorized(role);

@@ -17,6 +17,7 @@ public sealed class LayoutTests : BunitContext
         Services.AddSingleton<InstantChat.Core.Notifications.IEventFeed>(_feed);
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<InstantChat.Web.Components.Notifications.NotificationCenter>();
+        Services.AddScoped<InstantChat.Web.Components.Shared.ViewerTime>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         _auth = AddAuthorization();
         _auth.SetAuthorized("alice");

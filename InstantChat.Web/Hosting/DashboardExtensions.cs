@@ -21,6 +21,7 @@ public static class DashboardExtensions
             o.SnackbarConfiguration.VisibleStateDuration = 4000;
         });
         services.AddScoped<Components.Notifications.NotificationCenter>();
+        services.AddScoped<Components.Shared.ViewerTime>();
         // SecurityHeaders sends X-Frame-Options: DENY on every response; antiforgery must not add a second value.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         return services;

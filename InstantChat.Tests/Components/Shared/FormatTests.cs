@@ -20,4 +20,13 @@ public sealed class FormatTests
     [InlineData("messages", null, null, "")]
     public void Summary_EventWithoutText_SaysWhatHappened(string type, string? text, string? media, string expected) =>
         Assert.Equal(expected, Format.Summary(Event(type, text, media)));
+
+    [Fact]
+    public void Local_OffsetKnown_ViewersZone_ElseUtcSaidSo()
+    {
+        var t = new DateTimeOffset(2026, 11, 30, 23, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal("2026-12-01 01:30:00", Format.Local(t, TimeSpan.FromHours(2)));
+        Assert.Equal("2026-11-30 23:30:00 UTC", Format.Local(t, null));
+    }
 }

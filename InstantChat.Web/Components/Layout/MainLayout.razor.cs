@@ -34,6 +34,7 @@ public sealed partial class MainLayout : IDisposable
     [Inject] NotificationCenter Notifications { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
+    [Inject] Shared.ViewerTime Viewer { get; set; } = default!;
 
     /// <summary>The browser remembers the choice (localStorage), so a reload keeps it.</summary>
     const string DarkKey = "instantchat.dark";
@@ -81,6 +82,7 @@ public sealed partial class MainLayout : IDisposable
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender || !RendererInfo.IsInteractive) return;
+        Viewer.Set(TimeSpan.FromMinutes(await JS.InvokeAsync<int>("instantChat.utcOffsetMinutes")));
         if (await JS.InvokeAsync<string?>("localStorage.getItem", DarkKey) == "1")
         {
             _dark = true;

@@ -3,6 +3,7 @@ using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
+using InstantChat.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -21,6 +22,7 @@ public sealed partial class Events : IDisposable
     [Inject] TimeProvider Clock { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [Inject] IDialogService Dialogs { get; set; } = default!;
+    [Inject] ViewerTime Viewer { get; set; } = default!;
     [CascadingParameter] Task<AuthenticationState> Auth { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "eventId")] public string? EventId { get; set; }
@@ -39,7 +41,6 @@ public sealed partial class Events : IDisposable
     string? _cursor, _nextCursor, _error, _user, _urlEventId;
     bool _loading = true, _isAdmin, _detailOpen, _tail;
     int _newCount;
-    DateTimeOffset _now;
     WebhookEvent? _detail;
     LiveUpdates? _live;
 
@@ -61,6 +62,7 @@ public sealed partial class Events : IDisposable
         ApplyUrl();
         await ReloadAsync();
         await OpenFromUrlAsync();
+        Viewer.Changed += OnViewerChanged;
         if (RendererInfo.IsInteractive) _live = new LiveUpdates(Feed, Clock, TimeSpan.FromSeconds(1), b => InvokeAsync(() => OnLiveAsync(b)));
     }
 
@@ -93,7 +95,6 @@ public sealed partial class Events : IDisposable
             if (_tail && _cursor is null && _selected.Count == 0) await LoadPageAsync();
             else _newCount += batch.ReceivedCount;
         }
-        _now = Clock.GetUtcNow();
         StateHasChanged();
     }
 
@@ -157,7 +158,7 @@ public sealed partial class Events : IDisposable
         }
         finally
         {
-            (_loading, _now) = (false, Clock.GetUtcNow());
+            _loading = false;
         }
     }
 
@@ -176,5 +177,11 @@ public sealed partial class Events : IDisposable
 
     async Task OpenAsync(WebhookEvent e) => Open(await FindAsync(e.EventId) ?? e);
 
-    public void Dispose() => _live?.Dispose();
+    void OnViewerChanged() => _ = InvokeAsync(StateHasChanged);
+
+    public void Dispose()
+    {
+        _live?.Dispose();
+        Viewer.Changed -= OnViewerChanged;
+    }
 }

@@ -12,6 +12,11 @@ public static class Format
     public static string DateTime(DateTimeOffset? t) =>
         t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>An absolute time in the viewer's zone (UTC, said so, until the browser has told it).</summary>
+    public static string Local(DateTimeOffset t, TimeSpan? offset) => offset is { } o
+        ? t.ToOffset(o).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+        : DateTime(t);
+
     public static string Ago(DateTimeOffset t, DateTimeOffset now)
     {
         var d = now - t;
