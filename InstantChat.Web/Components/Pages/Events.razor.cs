@@ -39,10 +39,12 @@ public sealed partial class Events : IDisposable
     HashSet<WebhookEvent> _selected = [];
     readonly Stack<string?> _cursors = new();
     string? _cursor, _nextCursor, _error, _user, _urlEventId;
-    bool _loading = true, _isAdmin, _detailOpen, _tail;
+    bool _loading = true, _isAdmin, _detailOpen, _tail, _showFilters;
     int _newCount;
     WebhookEvent? _detail;
     LiveUpdates? _live;
+
+    int ActiveFilters => new object?[] { _type, _status, _account, _sender, _text, _from, _to }.Count(f => f is not null);
 
     bool HasFilters => _type is not null || _status is not null || _account is not null || _sender is not null || _text is not null || _from is not null || _to is not null;
 
