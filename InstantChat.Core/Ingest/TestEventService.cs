@@ -18,11 +18,11 @@ public sealed class TestEventService(WebhookIngestor ingestor, IEventStore event
     {
         var errors = new Dictionary<string, string[]>();
         if (body?.EventType is not { } type || !EventTypes.Known.Contains(type))
-            errors["eventType"] = [$"eventType must be one of {string.Join(", ", EventTypes.Known)}."];
-        if (body?.AccountId is not { Length: > 0 and <= 128 }) errors["accountId"] = ["accountId is required (at most 128 characters)."];
-        if (body?.SenderId is not { Length: > 0 and <= 128 }) errors["senderId"] = ["senderId is required (at most 128 characters)."];
-        if (body?.Content?.Text is { Length: > 2_000 }) errors["content.text"] = ["content.text must be at most 2000 characters."];
-        if (body?.UserInfo?.Username is { Length: > 128 }) errors["userInfo.username"] = ["userInfo.username must be at most 128 characters."];
+            errors["eventType"] = [$"Event type must be one of {string.Join(", ", EventTypes.Known)}."];
+        if (body?.AccountId is not { Length: > 0 and <= 128 }) errors["accountId"] = ["Account id is required (at most 128 characters)."];
+        if (body?.SenderId is not { Length: > 0 and <= 128 }) errors["senderId"] = ["Sender id is required (at most 128 characters)."];
+        if (body?.Content?.Text is { Length: > 2_000 }) errors["content.text"] = ["Text must be at most 2000 characters."];
+        if (body?.UserInfo?.Username is { Length: > 128 }) errors["userInfo.username"] = ["Username must be at most 128 characters."];
         if (errors.Count > 0) return Change.Invalid(errors);
 
         var request = new TestEventRequest(body!.EventType!, body.AccountId!, body.SenderId!, body.Content?.Text, body.UserInfo?.Username);

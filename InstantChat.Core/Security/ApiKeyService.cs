@@ -17,8 +17,8 @@ public sealed partial class ApiKeyService(IApiKeyStore store, ApiKeyDirectory di
     public async Task<ChangeResult<CreatedKey>> CreateAsync(CreateKeyBody? body, string? by, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (body?.Name is not { Length: > 0 and <= 100 } name || string.IsNullOrWhiteSpace(name)) errors["name"] = ["name is required (at most 100 characters)."];
-        if (body?.Role is not { } role || !Roles.All.Contains(role)) errors["role"] = ["role must be admin or viewer."];
+        if (body?.Name is not { Length: > 0 and <= 100 } name || string.IsNullOrWhiteSpace(name)) errors["name"] = ["Name is required (at most 100 characters)."];
+        if (body?.Role is not { } role || !Roles.All.Contains(role)) errors["role"] = ["Role must be admin or viewer."];
         if (errors.Count > 0) return Change.Invalid(errors);
 
         var now = clock.GetUtcNow();

@@ -15,9 +15,9 @@ public sealed partial class UserAdmin(IUserStore store, UserService users, ILogg
     {
         var errors = new Dictionary<string, string[]>();
         if (body?.Username is not { Length: >= 2 and <= 64 } name || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@'))
-            errors["username"] = ["username is required: 2–64 letters, digits, '.', '_', '-' or '@'."];
+            errors["username"] = ["Username is required: 2–64 letters, digits, '.', '_', '-' or '@'."];
         ValidatePassword(body?.Password, required: true, errors);
-        if (body?.Role is not { } role || !Roles.All.Contains(role)) errors["role"] = ["role must be admin or viewer."];
+        if (body?.Role is not { } role || !Roles.All.Contains(role)) errors["role"] = ["Role must be admin or viewer."];
         if (errors.Count > 0) return Change.Invalid(errors);
 
         var user = users.New(body!.Username!, body.Password!, body.Role!);
@@ -29,7 +29,7 @@ public sealed partial class UserAdmin(IUserStore store, UserService users, ILogg
     public async Task<ChangeResult<User>> UpdateAsync(string userId, UpdateUserBody? body, string? by, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (body?.Role is { } role && !Roles.All.Contains(role)) errors["role"] = ["role must be admin or viewer."];
+        if (body?.Role is { } role && !Roles.All.Contains(role)) errors["role"] = ["Role must be admin or viewer."];
         ValidatePassword(body?.Password, required: false, errors);
         if (errors.Count > 0) return Change.Invalid(errors);
         switch (await users.UpdateAsync(userId, body?.Role, body?.Disabled, body?.Password, ct))
@@ -58,7 +58,7 @@ public sealed partial class UserAdmin(IUserStore store, UserService users, ILogg
     static void ValidatePassword(string? password, bool required, Dictionary<string, string[]> errors)
     {
         if (password is null ? required : password.Length > 256 || !SecretStrength.IsStrong(password, SecretStrength.MinPasswordLength))
-            errors["password"] = [$"password must be {SecretStrength.MinPasswordLength}–256 characters, not only spaces."];
+            errors["password"] = [$"Password must be {SecretStrength.MinPasswordLength}–256 characters, not only spaces."];
     }
 
     [LoggerMessage(LogLevel.Information, "Audit: {By} {Action} user {User} (role {Role})")]

@@ -45,20 +45,20 @@ public static class SubscriptionValidator
         if (body is null) { Bad("body", "A JSON subscription is required."); return errors; }
 
         if (body.InstagramAccountId is not { Length: > 0 and <= 32 } account || !account.All(char.IsAsciiDigit))
-            Bad("instagramAccountId", "instagramAccountId is required: the Instagram account's numeric id (digits only, at most 32).");
-        if (body.UserId is { Length: > 128 }) Bad("userId", "userId must be at most 128 characters.");
+            Bad("instagramAccountId", "Instagram account id is required: the account's numeric id (digits only, at most 32).");
+        if (body.UserId is { Length: > 128 }) Bad("userId", "User id must be at most 128 characters.");
         if (body.SubscribedFields is { } fields)
         {
             var unknown = fields.Where(f => !EventTypes.Known.Contains(f)).ToList();
             if (unknown.Count > 0) Bad("subscribedFields", $"Unknown fields: {string.Join(", ", unknown)}. Known: {string.Join(", ", EventTypes.Known)}.");
-            else if (fields.Distinct().Count() != fields.Count) Bad("subscribedFields", "subscribedFields must not repeat a field.");
+            else if (fields.Distinct().Count() != fields.Count) Bad("subscribedFields", "Subscribed fields must not repeat a field.");
         }
         if (body.WebhookConfig?.Url is { Length: > 0 } url && !IsAllowedUrl(url))
-            Bad("webhookConfig.url", "webhookConfig.url must be an absolute https URL, or http://localhost.");
-        if (body.WebhookConfig?.VerifyToken is { Length: > 256 }) Bad("webhookConfig.verifyToken", "webhookConfig.verifyToken must be at most 256 characters.");
-        if (body.WebhookConfig?.Secret is { Length: > 256 }) Bad("webhookConfig.secret", "webhookConfig.secret must be at most 256 characters.");
-        if (body.ProcessingConfig?.BatchSize is < 1 or > 10_000) Bad("processingConfig.batchSize", "processingConfig.batchSize must be between 1 and 10000.");
-        if (body.ProcessingConfig?.RetryAttempts is < 1 or > 50) Bad("processingConfig.retryAttempts", "processingConfig.retryAttempts must be between 1 and 50.");
+            Bad("webhookConfig.url", "Webhook URL must be an absolute https URL, or http://localhost.");
+        if (body.WebhookConfig?.VerifyToken is { Length: > 256 }) Bad("webhookConfig.verifyToken", "Verify token must be at most 256 characters.");
+        if (body.WebhookConfig?.Secret is { Length: > 256 }) Bad("webhookConfig.secret", "Secret must be at most 256 characters.");
+        if (body.ProcessingConfig?.BatchSize is < 1 or > 10_000) Bad("processingConfig.batchSize", "Batch size must be between 1 and 10000.");
+        if (body.ProcessingConfig?.RetryAttempts is < 1 or > 50) Bad("processingConfig.retryAttempts", "Retry attempts must be between 1 and 50.");
         return errors;
     }
 

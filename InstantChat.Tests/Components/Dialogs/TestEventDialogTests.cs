@@ -36,7 +36,7 @@ public sealed class TestEventDialogTests() : DashboardContext("admin")
         Mud.Input(cut, "Sender id").Change("");
         cut.Find("[data-testid=send-test-event]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("senderId is required (at most 128 characters).", Mud.FieldError(cut, "Sender id")));
+        cut.WaitForAssertion(() => Assert.Equal("Sender id is required (at most 128 characters).", Mud.FieldError(cut, "Sender id")));
         Assert.Null(Mud.FieldError(cut, "Instagram account id"));
         Assert.False(dialog.Result.IsCompleted);
         Assert.Empty((await Store.ListAsync(new EventQuery(), CancellationToken.None)).Items);
@@ -50,7 +50,7 @@ public sealed class TestEventDialogTests() : DashboardContext("admin")
         Mud.Input(cut, "Instagram account id").Change("");
         cut.Find("[data-testid=send-test-event]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("accountId is required (at most 128 characters).", Mud.FieldError(cut, "Instagram account id")));
+        cut.WaitForAssertion(() => Assert.Equal("Account id is required (at most 128 characters).", Mud.FieldError(cut, "Instagram account id")));
         Assert.Empty((await Store.ListAsync(new EventQuery(), CancellationToken.None)).Items);
     }
 

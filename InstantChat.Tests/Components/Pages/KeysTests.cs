@@ -75,7 +75,7 @@ public sealed class KeysTests() : DashboardContext("admin")
 
         cut.Find("[data-testid=create-key]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("name is required (at most 100 characters).", Mud.FieldError(cut, "Name")));
+        cut.WaitForAssertion(() => Assert.Equal("Name is required (at most 100 characters).", Mud.FieldError(cut, "Name")));
         Assert.Empty(cut.FindAll("[data-testid=created-key]"));
         Assert.Empty(Rows(cut));
     }

@@ -69,7 +69,7 @@ public sealed class SubscriptionsTests() : DashboardContext("admin")
         cut.Find("input[data-testid=field-account]").Change("abc");
         Save(cut);
 
-        cut.WaitForAssertion(() => Assert.StartsWith("instagramAccountId is required", Mud.FieldError(cut, "Instagram account id")));
+        cut.WaitForAssertion(() => Assert.StartsWith("Instagram account id is required", Mud.FieldError(cut, "Instagram account id")));
         Assert.NotNull(cut.Find("[data-testid=save-subscription]"));
         Assert.Null(Mud.FieldError(cut, "Batch size"));
     }
@@ -85,7 +85,7 @@ public sealed class SubscriptionsTests() : DashboardContext("admin")
         cut.Find("input[data-testid=field-batch]").Change("0");
         Save(cut);
 
-        cut.WaitForAssertion(() => Assert.Equal("processingConfig.batchSize must be between 1 and 10000.", Mud.FieldError(cut, "Batch size")));
+        cut.WaitForAssertion(() => Assert.Equal("Batch size must be between 1 and 10000.", Mud.FieldError(cut, "Batch size")));
         Assert.Null(Mud.FieldError(cut, "Instagram account id"));
     }
 

@@ -56,7 +56,7 @@ public sealed class UsersTests() : DashboardContext("admin")
         Mud.Input(cut, "Password").Change("short");
         cut.Find("[data-testid=save-user]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("password must be 12–256 characters, not only spaces.", Mud.FieldError(cut, "Password")));
+        cut.WaitForAssertion(() => Assert.Equal("Password must be 12–256 characters, not only spaces.", Mud.FieldError(cut, "Password")));
         Assert.Null(Mud.FieldError(cut, "Username"));
         Assert.DoesNotContain(await Admin.ListAsync(CancellationToken.None), u => u.Username == "carol");
 
