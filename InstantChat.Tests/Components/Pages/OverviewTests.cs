@@ -31,6 +31,7 @@ public sealed class OverviewTests() : DashboardContext("admin")
         Assert.Equal("100%", cut.Find("[data-testid=stat-success]").TextContent);
         Assert.Equal("0", cut.Find("[data-testid=stat-failed]").TextContent);
         Assert.Equal("/events?status=failed", cut.Find("a[data-testid=stat-failed]").GetAttribute("href")); // the card opens what it counts
+        Assert.Equal("3", cut.Find("[data-testid=by-status] a[href='/events?status=completed']").TextContent);
         Assert.Equal(3, cut.FindAll("[data-testid=recent-activity] .mud-list-item").Count);
         Assert.Contains(Deliveries.Account, cut.Find("[data-testid=top-accounts]").TextContent);
         Assert.NotEmpty(cut.FindAll("svg"));

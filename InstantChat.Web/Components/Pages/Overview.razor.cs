@@ -33,8 +33,8 @@ public sealed partial class Overview : IDisposable
     string[] _hourLabels = [];
     List<ChartSeries<double>> _typeSeries = [];
     string[] _typeLabels = [];
-    List<ChartSeries<double>> _statusSeries = [];
-    string[] _statusLabels = [];
+    /// <summary>Received blue, processed green, failed red: failures read as failures.</summary>
+    static readonly LineChartOptions HourOptions = new() { ChartPalette = ["#1565c0", "#2e7d32", "#c62828"] };
 
     protected override async Task OnInitializedAsync()
     {
@@ -83,9 +83,6 @@ public sealed partial class Overview : IDisposable
         var types = r.ByType.Where(t => t.Value > 0).OrderByDescending(t => t.Value).ToList();
         _typeLabels = types.Select(t => t.Key).ToArray();
         _typeSeries = [new() { Name = "Events", Data = new(types.Select(t => (double)t.Value).ToList()) }];
-        var statuses = Enum.GetValues<ProcessingStatus>().Select(s => s.ToWire()).ToList();
-        _statusLabels = statuses.ToArray();
-        _statusSeries = [new() { Name = "Events", Data = new(statuses.Select(s => (double)r.ByStatus.GetValueOrDefault(s)).ToList()) }];
     }
 
     [Inject] IJSRuntime JS { get; set; } = default!;
