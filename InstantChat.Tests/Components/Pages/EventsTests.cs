@@ -179,6 +179,22 @@ public sealed class EventsTests() : DashboardContext("admin")
     }
 
     [Fact]
+    public async Task OpenEvent_LongText_ShortUntilShowAll()
+    {
+        var text = string.Concat(Enumerable.Repeat("long message ", 400)); // 5,200 characters
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-long", text)));
+        var cut = Render<Events>();
+        cut.WaitForAssertion(() => Assert.Single(EventsPage.Rows(cut)));
+
+        cut.Find("[data-testid=open-event]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(501, cut.Find("[data-testid=detail-text]").TextContent.Length));
+        Assert.NotNull(cut.Find("[data-testid=copy-payload]"));
+        cut.Find("[data-testid=show-more]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(text, cut.Find("[data-testid=detail-text]").TextContent));
+    }
+
+    [Fact]
     public async Task EventIdInTheAddress_OpensItsDetail()
     {
         await SeedCompletedAndFailedAsync();

@@ -13,6 +13,7 @@ public sealed partial class EventDetail
 {
     /// <summary>Raw bodies can be 16 MiB; the drawer shows the start and offers the download.</summary>
     const int RawPreviewBytes = 64 * 1024;
+    const int ShortText = 500;
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [Inject] IEventStore Store { get; set; } = default!;
@@ -25,11 +26,12 @@ public sealed partial class EventDetail
 
     IReadOnlyList<AttemptRecord> _attempts = [];
     string? _raw, _rawCaption, _shownFor;
+    bool _fullText;
     (string, int, ProcessingStatus)? _loadedFor;
 
     protected override async Task OnParametersSetAsync()
     {
-        if (_shownFor != Event.EventId) (_raw, _shownFor) = (null, Event.EventId);
+        if (_shownFor != Event.EventId) (_raw, _shownFor, _fullText) = (null, Event.EventId, false);
         // Attempts change only with the attempt count or status: reload then, not on every render.
         var key = (Event.EventId, Event.Attempts, Event.ProcessedStatus);
         if (_loadedFor == key) return;

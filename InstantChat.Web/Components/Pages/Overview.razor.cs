@@ -5,7 +5,6 @@ using InstantChat.Core.EventModel;
 using InstantChat.Web.Components.Notifications;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace InstantChat.Web.Components.Pages;
@@ -83,15 +82,6 @@ public sealed partial class Overview : IDisposable
         var types = r.ByType.Where(t => t.Value > 0).OrderByDescending(t => t.Value).ToList();
         _typeLabels = types.Select(t => t.Key).ToArray();
         _typeSeries = [new() { Name = "Events", Data = new(types.Select(t => (double)t.Value).ToList()) }];
-    }
-
-    [Inject] IJSRuntime JS { get; set; } = default!;
-    [Inject] ISnackbar Snackbar { get; set; } = default!;
-
-    async Task CopyCallbackUrlAsync()
-    {
-        await JS.InvokeVoidAsync("navigator.clipboard.writeText", _callbackUrl);
-        Snackbar.Add("Webhook address copied.", Severity.Success);
     }
 
     /// <summary>Events that ended (completed or failed): with none, a rate or an average would be a made-up 0.</summary>
