@@ -190,6 +190,7 @@ public sealed class EventsTests() : DashboardContext("admin")
 
         cut.WaitForAssertion(() => Assert.Equal(501, cut.Find("[data-testid=detail-text]").TextContent.Length));
         Assert.NotNull(cut.Find("[data-testid=copy-payload]"));
+        Assert.Equal($"/conversations?id={Deliveries.Account}-900000001", cut.Find("[data-testid=detail-conversation]").GetAttribute("href"));
         cut.Find("[data-testid=show-more]").Click();
         cut.WaitForAssertion(() => Assert.Equal(text, cut.Find("[data-testid=detail-text]").TextContent));
     }

@@ -24,6 +24,13 @@ public sealed partial class EventDetail
     [Parameter] public EventCallback OnRetry { get; set; }
     [Parameter] public EventCallback OnClose { get; set; }
 
+    /// <summary>The thread a direct-message event belongs to (the business's own messages: the thread of their recipient).</summary>
+    string? ConversationHref =>
+        Event.EventType is EventTypes.Messages or EventTypes.MessageReactions or EventTypes.MessagingSeen or EventTypes.MessagingPostbacks or EventTypes.MessagingReferral
+        && Event.AccountId is { } account && (Event.SenderId == account ? Event.RecipientId : Event.SenderId) is { } participant
+            ? $"/conversations?id={Uri.EscapeDataString(Core.Conversations.ConversationIds.For(account, participant))}"
+            : null;
+
     IReadOnlyList<AttemptRecord> _attempts = [];
     string? _raw, _rawCaption, _shownFor;
     bool _fullText;
