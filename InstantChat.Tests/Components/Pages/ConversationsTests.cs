@@ -38,6 +38,9 @@ public sealed class ConversationsTests() : DashboardContext("viewer")
 
         cut.WaitForAssertion(() => Assert.Contains(Customer, Assert.Single(cut.FindAll("[data-testid=conversation-list] .mud-list-item")).TextContent));
         Assert.Empty(cut.FindAll("[data-testid=chat-thread]"));
+        // When it last moved (the whole time on hover); the business replied last, so no "needs reply".
+        Assert.NotEmpty(cut.Find("[data-testid=conversation-activity]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=needs-reply]"));
 
         cut.Find("[data-testid=conversation-list] .mud-list-item").Click();
 

@@ -29,4 +29,14 @@ public sealed class FormatTests
         Assert.Equal("2026-12-01 01:30:00", Format.Local(t, TimeSpan.FromHours(2)));
         Assert.Equal("2026-11-30 23:30:00 UTC", Format.Local(t, null));
     }
+
+    [Fact]
+    public void Activity_TodayTimeElseDate()
+    {
+        var now = new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal("14:05", Format.Activity(now.AddMinutes(-55), TimeSpan.Zero, now));
+        Assert.Equal("2026-11-29", Format.Activity(now.AddDays(-1), TimeSpan.Zero, now));
+        Assert.Equal("", Format.Activity(null, null, now));
+    }
 }

@@ -14,6 +14,7 @@ public sealed partial class Conversations : IDisposable
     [Inject] IConversationStore Store { get; set; } = default!;
     [Inject] IEventFeed Feed { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
+    [Inject] Shared.ViewerTime Viewer { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "id")] public string? ConversationId { get; set; }
 

@@ -17,6 +17,15 @@ public static class Format
         ? t.ToOffset(o).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
         : DateTime(t);
 
+    /// <summary>When a conversation last moved, as a list shows it: the time today, else the date (viewer's zone).</summary>
+    public static string Activity(DateTimeOffset? t, TimeSpan? offset, DateTimeOffset now)
+    {
+        if (t is not { } at) return "";
+        var zone = offset ?? TimeSpan.Zero;
+        var (local, today) = (at.ToOffset(zone), now.ToOffset(zone));
+        return local.ToString(local.Date == today.Date ? "HH:mm" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
     public static string Ago(DateTimeOffset t, DateTimeOffset now)
     {
         var d = now - t;
