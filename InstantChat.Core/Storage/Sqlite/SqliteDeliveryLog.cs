@@ -184,14 +184,8 @@ public sealed class SqliteDeliveryLog : IDeliveryLog, IDisposable
         return bodies;
     }
 
-    public async Task<byte[]?> BodyAsync(long seq, CancellationToken cancellationToken)
-    {
-        await using var connection = Database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM log WHERE seq = $seq";
-        command.Parameters.AddWithValue("$seq", seq);
-        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
-    }
+    public async Task<byte[]?> BodyAsync(long seq, CancellationToken cancellationToken) =>
+        (await BodiesAsync([seq], cancellationToken)).GetValueOrDefault(seq);
 
     public void Dispose()
     {
