@@ -81,6 +81,9 @@ public sealed class SubscriptionsTests() : DashboardContext("admin")
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=subscriptions-empty]")));
         OpenNew(cut);
 
+        // What an empty field means is said beside it: the host's defaults.
+        Assert.Contains("empty: 100 (WEBHOOK_BATCH_SIZE)", Mud.Control(cut, "Batch size").TextContent);
+        Assert.Contains("Empty: 3 (WEBHOOK_RETRY_ATTEMPTS)", Mud.Control(cut, "Retry attempts").TextContent);
         cut.Find("input[data-testid=field-account]").Change(Account);
         cut.Find("input[data-testid=field-batch]").Change("0");
         Save(cut);

@@ -15,6 +15,8 @@ namespace InstantChat.Web.Components.Dialogs;
 public sealed partial class SubscriptionDialog
 {
     [Inject] SubscriptionService Subscriptions { get; set; } = default!;
+    /// <summary>What an empty field means: the host's own settings, shown beside the fields.</summary>
+    [Inject] Microsoft.Extensions.Options.IOptions<Core.Ingest.WebhookOptions> Defaults { get; set; } = default!;
     [CascadingParameter] IMudDialogInstance Dialog { get; set; } = default!;
     [CascadingParameter] Task<AuthenticationState> Auth { get; set; } = default!;
     [Parameter] public WebhookSubscription? Existing { get; set; }
