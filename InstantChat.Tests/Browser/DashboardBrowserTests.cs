@@ -114,7 +114,9 @@ public sealed class DashboardBrowserTests(BrowserHost host)
         await s.Page.Locator("[data-testid=open-test-event]").ClickAsync();
         await s.Page.Locator("[data-testid=send-test-event]").ClickAsync();
 
-        await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("Test event stored")).ToBeVisibleAsync();
+        // The answer waits for the processor (up to 10 s), which runs at low priority: on a CI box
+        // busy with the rest of the suite that can take longer than Playwright's 5 s default.
+        await Assertions.Expect(s.Page.Locator(".mud-snackbar").GetByText("Test event stored")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(s.Page.Locator("[data-testid=stat-total]")).ToHaveTextAsync("1", new() { Timeout = 5_000 });
     }
 
