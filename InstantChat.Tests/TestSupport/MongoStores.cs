@@ -29,7 +29,7 @@ public sealed partial class MongoStores : IStoreSet
     public IDeliveryLog Log => new MongoDeliveryLog(Database);
     public ILogConsumer Consumer => LogConsumer;
     public IIngestStore Ingest => new MongoIngestStore(Database, LogConsumer);
-    public IEventStore Events => new MongoEventStore(Database, new MongoDeliveryLog(Database));
+    public IEventStore Events => new MongoEventStore(Database);
     public IDeliveryBodies Bodies => new MongoDeliveryBodies(Database);
     public IQueueStore Queue => new MongoQueueStore(Database);
     public IConversationStore Conversations => new MongoConversationStore(Database, new MongoBusinessWrites(Database));

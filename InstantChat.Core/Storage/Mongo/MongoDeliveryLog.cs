@@ -31,10 +31,4 @@ public sealed class MongoDeliveryLog(MongoDatabase db) : IDeliveryLog
         });
         return new long[deliveries.Count];
     }
-
-    /// <summary>The bytes of one logged delivery (by its id), or null when retention removed them.</summary>
-    public async Task<byte[]?> BodyAsync(string deliveryId, CancellationToken cancellationToken) =>
-        await MongoEventStore.Guard(() => db.Log.Find(Builders<BsonDocument>.Filter.Eq("_id", deliveryId)).FirstOrDefaultAsync(cancellationToken)) is { } d
-            ? d["body"].AsBsonBinaryData.Bytes
-            : null;
 }

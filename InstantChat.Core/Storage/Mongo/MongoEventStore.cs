@@ -4,7 +4,7 @@ using MongoDB.Driver;
 
 namespace InstantChat.Core.Storage.Mongo;
 
-public sealed class MongoEventStore(MongoDatabase db, MongoDeliveryLog log) : IEventStore
+public sealed class MongoEventStore(MongoDatabase db) : IEventStore
 {
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
     readonly MongoDeliveryBodies _bodies = new(db);
@@ -50,7 +50,7 @@ public sealed class MongoEventStore(MongoDatabase db, MongoDeliveryLog log) : IE
         var owner = sameAs is null ? d : await Guard(() => db.Deliveries.Find(F.Eq("_id", sameAs)).FirstOrDefaultAsync(cancellationToken)) ?? d;
         // The bytes are in the log document of the same id, or (a record from before the log) in the record.
         var body = owner["body"].AsBsonBinaryData.Bytes;
-        if (body.Length == 0) body = await log.BodyAsync(owner["_id"].AsString, cancellationToken) ?? [];
+        if (body.Length == 0) body = (await _bodies.ReadAsync([owner["_id"].AsString], cancellationToken)).GetValueOrDefault(owner["_id"].AsString) ?? [];
         return new DeliveryRecord(
             d["_id"].AsString,
             DateTimeOffset.FromUnixTimeMilliseconds(d["receivedAt"].ToInt64()),
