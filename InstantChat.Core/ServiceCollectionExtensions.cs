@@ -39,7 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TestEventService>();
         services.AddSingleton<IngestWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
-        services.AddSingleton<LogProgress>();
+        services.AddSingleton<Common.LogProgress>();
         services.AddHostedService<LogProgressRefresher>();
         services.AddSingleton<LogSignal>();
         services.AddSingleton<IEventFeed, InProcessEventFeed>();
@@ -119,6 +119,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueStore, MongoQueueStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ICommentStore, MongoCommentStore>();
+        services.AddSingleton<IParticipantStore, MongoParticipantStore>();
         services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
         services.AddSingleton<IStatsStore, MongoStatsStore>();
         services.AddSingleton<IRetentionStore, MongoRetentionStore>();
@@ -146,6 +147,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ICommentStore, SqliteCommentStore>();
+        services.AddSingleton<IParticipantStore, SqliteParticipantStore>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();

@@ -3,16 +3,18 @@ using System.Runtime.InteropServices;
 namespace InstantChat.Core.Common;
 
 /// <summary>
-/// Threads of their own, at a lower scheduling priority (Linux nice 19), for the work that follows an
-/// acknowledgement: the processor and the store's writer. When a burst saturates the CPU, the
-/// acknowledgements (normal priority) keep their speed and processing catches up behind them; when the
-/// CPU has room, the lane runs at full speed. Work started here stays here: its awaits continue on
-/// the lane (it is their <see cref="TaskScheduler"/>). Elsewhere than Linux the threads keep the
-/// normal priority.
+/// Threads of their own, at the lowest scheduling priority Linux has (SCHED_IDLE), for the work that
+/// follows an acknowledgement: the processor and the store's writer. When a burst saturates the CPU,
+/// the acknowledgements keep their speed and processing catches up behind them; when the CPU has
+/// room, the lane runs at full speed. Work started here stays here: its awaits continue on the lane
+/// (it is their <see cref="TaskScheduler"/>). Elsewhere than Linux the threads keep the normal priority.
 /// </summary>
 public sealed class BackgroundLane : TaskScheduler, IDisposable
 {
-    /// <summary>The lowest priority Linux gives a normal thread: a saturated CPU goes to the acknowledgements (bench/RESULTS.md).</summary>
+    /// <summary>Linux's SCHED_IDLE: a thread of it runs when nothing else wants the core, and yields at once when something does.</summary>
+    const int SchedIdle = 5;
+
+    /// <summary>Where SCHED_IDLE is refused: the lowest nice value a normal thread can have.</summary>
     public const int Nice = 19;
     readonly Queue<Task> _tasks = new();
     readonly object _gate = new(); // Monitor, not Lock: the threads wait on it
@@ -78,10 +80,13 @@ public sealed class BackgroundLane : TaskScheduler, IDisposable
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            // PRIO_PROCESS with a thread id sets that thread's nice value on Linux.
-            // Nice, not SCHED_IDLE: the lane keeps a small share under saturation, so admin writes
-            // (the same writer) and processing never stop outright.
-            if (SetPriority(0, GetThreadId(), Nice) == 0) Lowered = true;
+            // SCHED_IDLE, not nice 19 (bench/RESULTS.md, "The lane's priority"): at nice 19 the lane
+            // still took a quarter of a saturated CPU, a core's every short idle gap, and the
+            // acknowledgements' share fell by as much. SCHED_IDLE keeps a small weight, so admin writes
+            // (the same writer) and processing still move under saturation, only slowly.
+            var none = 0;
+            var tid = GetThreadId();
+            if (SetScheduler(tid, SchedIdle, ref none) == 0 || SetPriority(0, tid, Nice) == 0) Lowered = true;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -98,7 +103,10 @@ public sealed class BackgroundLane : TaskScheduler, IDisposable
         }
     }
 
-    // DllImport, not LibraryImport: two blittable calls, no unsafe code in the project for them.
+    // DllImport, not LibraryImport: three blittable calls, no unsafe code in the project for them.
+    [DllImport("libc", EntryPoint = "sched_setscheduler")]
+    static extern int SetScheduler(int pid, int policy, ref int parameter);
+
     [DllImport("libc", EntryPoint = "setpriority")]
     static extern int SetPriority(int which, int who, int priority);
 

@@ -1,3 +1,4 @@
+using InstantChat.Core.Common;
 using InstantChat.Core.EventModel;
 using System.Threading.Channels;
 using InstantChat.Core.Storage;
@@ -16,26 +17,22 @@ public sealed partial class IngestWriter(IDeliveryLog log, LogSignal logSignal, 
     const int MaxDeliveriesPerCommit = 1_000;
     const long MaxBytesPerCommit = 32L * 1024 * 1024;
 
-    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    // Unbounded, lock-free: what waits here is already bounded upstream (every queued delivery still
+    // holds its share of WEBHOOK_MAX_INFLIGHT_BYTES until its answer), and a bounded channel's lock
+    // was one more thing 64 connections contended on per acknowledgement.
+    readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Appends the delivery; returns its position in the log once that is durable.</summary>
-    public async Task<long> WriteAsync(LogAppend delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the delivery; completes with its position in the log once that is durable. Not
+    /// cancellable once queued: the commit happens either way, and the caller learns its outcome.
+    /// No async layer of its own: the caller's await is the only one between the request and the commit.
+    /// </summary>
+    public Task<IngestOutcome> WriteAsync(LogAppend delivery)
     {
-        var pending = new Pending(delivery, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            await _queue.Writer.WriteAsync(pending, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new StoreUnavailableException("the ingest writer is stopping");
-        }
-        // Not cancellable once queued: the commit happens either way, and the caller learns its outcome.
-        return await pending.Completion.Task;
+        var pending = new Pending(delivery);
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Task
+            : Task.FromException<IngestOutcome>(new StoreUnavailableException("the ingest writer is stopping"));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,18 +62,18 @@ public sealed partial class IngestWriter(IDeliveryLog log, LogSignal logSignal, 
         {
             var seqs = await log.AppendAsync(appends, CancellationToken.None);
             progress.Appended(group.Count);
-            for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(seqs[i]);
+            for (var i = 0; i < group.Count; i++) group[i].TrySetResult(new IngestOutcome(group[i].Delivery.DeliveryId, seqs[i]));
             logSignal.Notify();
         }
         catch (Exception ex)
         {
             LogCommitFailed(group.Count, ex.GetType().Name, ex.Message);
             var failure = ex as StoreUnavailableException ?? new StoreUnavailableException("the store could not commit", ex);
-            foreach (var pending in group) pending.Completion.TrySetException(failure);
+            foreach (var pending in group) pending.TrySetException(failure);
             // Deliveries that queued while this commit was failing would otherwise each wait for a
             // commit of their own that fails the same way (4 s of server selection on MongoDB: 8 s and
             // more in all, past Meta's 5 s). They get the same 503 now; Meta retries them.
-            while (_queue.Reader.TryRead(out var waiting)) waiting.Completion.TrySetException(failure);
+            while (_queue.Reader.TryRead(out var waiting)) waiting.TrySetException(failure);
         }
     }
 
@@ -89,5 +86,9 @@ public sealed partial class IngestWriter(IDeliveryLog log, LogSignal logSignal, 
     [LoggerMessage(LogLevel.Error, "Group commit of {Deliveries} deliveries failed: {ErrorType} {Error}")]
     partial void LogCommitFailed(int deliveries, string errorType, string error);
 
-    sealed record Pending(LogAppend Delivery, TaskCompletionSource<long> Completion);
+    /// <summary>A queued delivery and its caller's answer, one object per delivery.</summary>
+    sealed class Pending(LogAppend delivery) : TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public LogAppend Delivery { get; } = delivery;
+    }
 }

@@ -29,7 +29,7 @@ public sealed class TestEventService(WebhookIngestor ingestor, IEventStore event
         var envelope = TestEvents.Envelope(request, clock.GetUtcNow());
         // Its ids are fresh, so its deduplication key names the one event the processor will make of it.
         var key = parser.Parse(envelope, "test", clock.GetUtcNow()).Single().DeduplicationKey;
-        await ingestor.IngestAsync(envelope, "application/json", ct);
+        await ingestor.IngestAsync(envelope, "application/json");
         var deadline = clock.GetUtcNow() + ProcessingWait;
         while (true)
         {

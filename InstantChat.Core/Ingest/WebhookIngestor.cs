@@ -1,3 +1,4 @@
+using InstantChat.Core.Common;
 using InstantChat.Core.EventModel;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -14,17 +15,13 @@ public sealed class WebhookIngestor(IngestWriter writer, LogProgress progress, I
     readonly long _maxBacklog = options.Value.MaxBacklog;
 
     /// <param name="vouched">The accounts the signature vouches for (a subscription's secret), or null for any.</param>
-    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string? contentType, IReadOnlyCollection<string>? vouched, CancellationToken cancellationToken)
+    /// <remarks>Not cancellable: once queued, the append happens either way (see <see cref="IngestWriter.WriteAsync"/>).</remarks>
+    public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string? contentType, IReadOnlyCollection<string>? vouched = null)
     {
-        if (progress.Pending >= _maxBacklog) throw new BacklogFullException(progress.Pending, _maxBacklog);
+        if (progress.Pending >= _maxBacklog) return Task.FromException<IngestOutcome>(new BacklogFullException(progress.Pending, _maxBacklog));
         var receivedAt = clock.GetUtcNow();
-        var deliveryId = EventIds.New(receivedAt);
-        var seq = await writer.WriteAsync(new LogAppend(deliveryId, receivedAt, contentType, body, vouched), cancellationToken);
-        return new IngestOutcome(deliveryId, seq);
+        return writer.WriteAsync(new LogAppend(EventIds.New(receivedAt), receivedAt, contentType, body, vouched));
     }
-
-    public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken) =>
-        IngestAsync(body, contentType, null, cancellationToken);
 }
 
 /// <param name="Seq">Where the delivery is in the log.</param>

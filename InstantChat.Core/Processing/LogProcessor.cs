@@ -1,3 +1,4 @@
+using InstantChat.Core.Common;
 using InstantChat.Core.Notifications;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.Storage;

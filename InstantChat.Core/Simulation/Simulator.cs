@@ -112,7 +112,7 @@ public sealed partial class Simulator : BackgroundService
     {
         try
         {
-            await _ingestor.IngestAsync(body, "application/json", cancellationToken);
+            await _ingestor.IngestAsync(body, "application/json");
             Interlocked.Increment(ref _sent);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -42,6 +42,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddScoped<NotificationCenter>();
         Services.AddScoped<InstantChat.Web.Components.Shared.ViewerTime>();
+        Services.AddSingleton<InstantChat.Web.Components.Shared.ParticipantNames>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
         auth.SetAuthorized(role);
@@ -66,7 +67,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
     /// </summary>
     protected async Task<IReadOnlyList<WebhookEvent>> IngestAsync(byte[] envelope)
     {
-        await Services.GetRequiredService<WebhookIngestor>().IngestAsync(envelope, "application/json", CancellationToken.None);
+        await Services.GetRequiredService<WebhookIngestor>().IngestAsync(envelope, "application/json");
         await Services.GetRequiredService<LogProcessor>().ProcessOnceAsync(100, CancellationToken.None);
         // Whichever ran it (this call or the background loop), its events are the ones under its keys.
         var keys = new Core.Parsing.InstagramParser().Parse(envelope, "x", DateTimeOffset.UtcNow).Select(e => e.DeduplicationKey).Distinct();

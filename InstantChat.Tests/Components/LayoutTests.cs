@@ -10,6 +10,7 @@ public sealed class LayoutTests : BunitContext
 {
     readonly InstantChat.Core.Notifications.InProcessEventFeed _feed = new();
     readonly Bunit.TestDoubles.BunitAuthorizationContext _auth;
+    readonly TestSupport.SqliteStores _stores = new();
 
     public LayoutTests()
     {
@@ -18,6 +19,8 @@ public sealed class LayoutTests : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<InstantChat.Web.Components.Notifications.NotificationCenter>();
         Services.AddScoped<InstantChat.Web.Components.Shared.ViewerTime>();
+        Services.AddSingleton(_stores.Participants);
+        Services.AddSingleton<InstantChat.Web.Components.Shared.ParticipantNames>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         _auth = AddAuthorization();
         _auth.SetAuthorized("alice");
@@ -73,6 +76,23 @@ public sealed class LayoutTests : BunitContext
         _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [e]);
 
         cut.WaitForAssertion(() => Assert.Contains("New messages from 555", cut.Markup));
+    }
+
+    [Fact]
+    public async Task MainLayout_EventFromSomeoneInTheDirectory_ToastNamesThem()
+    {
+        var comment = TestSupport.Deliveries.Comment("c-1", "555", "ann.b");
+        await _stores.Ingest.CommitAsync([new(new("d1", DateTimeOffset.UtcNow, "application/json", comment), new InstantChat.Core.Parsing.InstagramParser().Parse(comment, "d1", DateTimeOffset.UtcNow))], default);
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+        var e = new InstantChat.Core.EventModel.WebhookEvent
+        {
+            EventId = "01KZZZZZZZZZZZZZZZZZZZZZZZ", EventType = "messages", SenderId = "555", Timestamp = DateTimeOffset.UtcNow,
+            ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k", DeliveryId = "d",
+        };
+
+        _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [e]);
+
+        cut.WaitForAssertion(() => Assert.Equal("New messages from ann.b", cut.Find("[data-testid=live-toast]").TextContent));
     }
 
     [Fact]
@@ -135,4 +155,10 @@ public sealed class LayoutTests : BunitContext
         EventId = id, EventType = type, SenderId = sender, Timestamp = DateTimeOffset.UtcNow,
         ReceivedAt = DateTimeOffset.UtcNow, DeduplicationKey = "k" + id, DeliveryId = "d",
     };
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        _stores.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using InstantChat.Core.Common;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Ingest;
@@ -36,9 +37,9 @@ public sealed class IngestWriterTests
         await writer.StartAsync(CancellationToken.None);
         try
         {
-            var first = writer.WriteAsync(Batch("d1"), CancellationToken.None);
+            var first = writer.WriteAsync(Batch("d1"));
             await store.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-            var queued = new[] { writer.WriteAsync(Batch("d2"), CancellationToken.None), writer.WriteAsync(Batch("d3"), CancellationToken.None) };
+            var queued = new[] { writer.WriteAsync(Batch("d2")), writer.WriteAsync(Batch("d3")) };
 
             store.Release.SetResult();
 

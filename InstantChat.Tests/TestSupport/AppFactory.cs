@@ -36,7 +36,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     /// <summary>Waits until every delivery acknowledged so far is processed: its events are then listed.</summary>
     public Task ProcessedAsync() =>
-        Eventually.WaitAsync(() => Task.FromResult(Services.GetRequiredService<Core.Ingest.LogProgress>().Pending), pending => pending == 0);
+        Eventually.WaitAsync(() => Task.FromResult(Services.GetRequiredService<Core.Common.LogProgress>().Pending), pending => pending == 0);
 
     /// <summary>Settings for a host the tests sign in to as the built-in admin (no worker: statuses stay as stored).</summary>
     public static Dictionary<string, string?> SignInHost(string adminPassword) =>

@@ -19,6 +19,19 @@ public static class Deliveries
 
     public static byte[] Envelope(params JsonObject[] messaging) => Envelope(Account, messaging);
 
+    /// <summary>A delivery of one comment by <paramref name="fromId"/> (with a username when given), at <paramref name="timeMs"/>.</summary>
+    public static byte[] Comment(string commentId, string fromId, string? username, long timeMs = 1_764_000_000_000)
+    {
+        var from = new JsonObject { ["id"] = fromId };
+        if (username is not null) from["username"] = username;
+        var change = new JsonObject
+        {
+            ["field"] = "comments",
+            ["value"] = new JsonObject { ["from"] = from, ["id"] = commentId, ["text"] = "nice", ["media"] = new JsonObject { ["id"] = "media1" } },
+        };
+        return InstagramEnvelope.Serialize([(Account, "changes", change)], timeMs, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+    }
+
     public static byte[] Envelope(string account, params JsonObject[] messaging) =>
         InstagramEnvelope.Serialize(messaging.Select(m => (account, "messaging", m.DeepClone())), 1_764_000_000_000, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 }

@@ -18,6 +18,7 @@ public interface IStoreSet
     IQueueStore Queue { get; }
     IConversationStore Conversations { get; }
     ICommentStore Comments { get; }
+    IParticipantStore Participants { get; }
     ISubscriptionStore Subscriptions { get; }
     /// <summary>The same subscriptions as another host (or this one after a restart) opens them: its own key ring instance, loaded from where the data is.</summary>
     ISubscriptionStore SubscriptionsOnAnotherHost { get; }

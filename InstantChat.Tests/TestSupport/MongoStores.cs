@@ -34,6 +34,7 @@ public sealed partial class MongoStores : IStoreSet
     public IQueueStore Queue => new MongoQueueStore(Database);
     public IConversationStore Conversations => new MongoConversationStore(Database, new MongoBusinessWrites(Database));
     public ICommentStore Comments => new MongoCommentStore(Database, new MongoBusinessWrites(Database));
+    public IParticipantStore Participants => new MongoParticipantStore(Database);
     public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database, Secrets);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new MongoSubscriptionStore(Database, Sealing.For(new StorageOptions { MongoUri = Uri }, Database));
     public IStatsStore Stats => new MongoStatsStore(Database);

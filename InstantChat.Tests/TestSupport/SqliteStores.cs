@@ -38,6 +38,7 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public IQueueStore Queue => new SqliteQueueStore(Database, Writer);
     public IConversationStore Conversations => new SqliteConversationStore(Database, Writer);
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
+    public IParticipantStore Participants => new SqliteParticipantStore(Database);
     public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);

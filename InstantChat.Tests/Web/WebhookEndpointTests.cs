@@ -41,6 +41,20 @@ public sealed class WebhookEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_ValidSignature_AnswersJsonWithItsLengthAsOpenApiSays()
+    {
+        var response = await _app.CreateClient().SendAsync(Signing.SignedPost(OneMessage()));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Matches("^\\{\"deliveryId\":\"[0-9A-Za-z]+\"\\}$", System.Text.Encoding.UTF8.GetString(body));
+        var doc = await _app.CreateClient().GetJsonAsync("/openapi/v1.json");
+        var ok = doc.GetProperty("paths").GetProperty("/api/webhooks/instagram").GetProperty("post").GetProperty("responses").GetProperty("200");
+        Assert.Contains("DeliveryAccepted", ok.GetProperty("content").GetProperty("application/json").GetRawText());
+    }
+
+    [Fact]
     public async Task Post_ValidSignature_Returns200AndItsEventsFollow()
     {
         var response = await _app.CreateClient().SendAsync(Signing.SignedPost(OneMessage()));

@@ -17,6 +17,7 @@ public sealed class WebhookAdmission : IDisposable
 
     readonly RateLimiter? _valid;
     readonly PartitionedRateLimiter<string>? _refusals;
+    long _lastRefusalAt = long.MinValue / 2; // Environment.TickCount64 of the newest refusal
 
     public WebhookAdmission(IOptions<AuthenticationSetup.RateLimitOptions> options)
     {
@@ -35,10 +36,23 @@ public sealed class WebhookAdmission : IDisposable
 
     public int RefusalsPerWindow { get; }
 
-    /// <summary>True when this address has used up its refusals: answer 429 without reading on.</summary>
-    public bool IsBlocked(string address) => _refusals?.GetStatistics(address)?.CurrentAvailablePermits == 0;
+    /// <summary>True when the sender's address has used up its refusals: answer 429 without reading on.</summary>
+    public bool IsBlocked(ConnectionInfo connection)
+    {
+        // No refusal within the window (the usual case): nobody can be over the limit, and the
+        // limiter's partition lookup, behind one lock every delivery would share, is skipped.
+        if (_refusals is null || Environment.TickCount64 - Interlocked.Read(ref _lastRefusalAt) > (long)RefusalWindow.TotalMilliseconds) return false;
+        return _refusals.GetStatistics(Address(connection))?.CurrentAvailablePermits == 0;
+    }
 
-    public void Refused(string address) => _refusals?.AttemptAcquire(address).Dispose();
+    public void Refused(ConnectionInfo connection)
+    {
+        if (_refusals is null) return;
+        Interlocked.Exchange(ref _lastRefusalAt, Environment.TickCount64);
+        _refusals.AttemptAcquire(Address(connection)).Dispose();
+    }
+
+    static string Address(ConnectionInfo connection) => connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>Charges one verified delivery to the shared budget; false when it is spent for this second.</summary>
     public bool AdmitValid()

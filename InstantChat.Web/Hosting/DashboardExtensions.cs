@@ -22,6 +22,7 @@ public static class DashboardExtensions
         });
         services.AddScoped<Components.Notifications.NotificationCenter>();
         services.AddScoped<Components.Shared.ViewerTime>();
+        services.AddSingleton<Components.Shared.ParticipantNames>();
         // SecurityHeaders sends X-Frame-Options: DENY on every response; antiforgery must not add a second value.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         return services;

@@ -40,6 +40,7 @@ public sealed class MongoDatabase : IDisposable
     public IMongoCollection<BsonDocument> Messages => Database.GetCollection<BsonDocument>("thread_messages");
     public IMongoCollection<BsonDocument> Reactions => Database.GetCollection<BsonDocument>("reactions");
     public IMongoCollection<BsonDocument> Comments => Database.GetCollection<BsonDocument>("comments");
+    public IMongoCollection<BsonDocument> Participants => Database.GetCollection<BsonDocument>("participants");
     public IMongoCollection<BsonDocument> Users => Database.GetCollection<BsonDocument>("users");
     public IMongoCollection<BsonDocument> ApiKeys => Database.GetCollection<BsonDocument>("api_keys");
     public IMongoCollection<BsonDocument> Stats => Database.GetCollection<BsonDocument>("stat_counters");

@@ -72,6 +72,7 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
         }
         // 2. Their effects: commutative upserts, safe to repeat.
         await MongoBusinessWrites.ApplyAsync(db, null, mine.SelectMany(m => m.Writes).ToList(), ct);
+        await MongoParticipantStore.RecordAsync(db, People.Participants.Seen(mine.SelectMany(m => m.Events)), ct);
         var failed = mine.SelectMany(m => m.Events).Where(e => e is { Attempts: > 0, LastError: not null, ProcessedStatus: ProcessingStatus.Pending or ProcessingStatus.Failed })
             .Select(e => new ReplaceOneModel<BsonDocument>(F.Eq("_id", MongoQueueStore.AttemptId(e)), MongoQueueStore.AttemptDocument(e)) { IsUpsert = true }).ToList();
         if (failed.Count > 0) await db.Attempts.BulkWriteAsync(failed, new BulkWriteOptions { IsOrdered = false }, ct);

@@ -19,11 +19,12 @@ public sealed class SqliteDatabase
     public void Initialize()
     {
         using var connection = _file.Initialize("");
-        var (hadEvents, hadIndex) = (TableExists(connection, "events"), TableExists(connection, "events_fts"));
-        Execute(connection, SqliteSchema.Ddl);
+        var (hadEvents, hadIndex, hadPeople) = (TableExists(connection, "events"), TableExists(connection, "events_fts"), TableExists(connection, "participants"));
+        Execute(connection, SqliteSchema.Ddl + SqliteParticipantStore.Ddl);
         Migrate(connection);
-        // A store from before the search index: index what it holds, once.
+        // A store from before the search index or the directory: index and name what it holds, once.
         if (hadEvents && !hadIndex) Execute(connection, "INSERT INTO events_fts(events_fts) VALUES ('rebuild')");
+        if (hadEvents && !hadPeople) Execute(connection, SqliteParticipantStore.Backfill);
     }
 
     static bool TableExists(SqliteConnection connection, string name)

@@ -1,3 +1,4 @@
+using InstantChat.Core.People;
 using InstantChat.Core.Stats;
 using InstantChat.Core.EventModel;
 using InstantChat.Core.Ingest;
@@ -61,6 +62,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                 results[b] = new CommitResult(inserted, batches[b].Events.Count - inserted.Count);
             }
             SqliteBusinessWrites.Apply(ctx, writesOfNew);
+            SqliteParticipantStore.Record(ctx, Participants.Seen(results.SelectMany(r => r.Inserted)));
             SqliteEventColumns.IndexTextAfter(ctx, lastRowid);
             SqliteStatsStore.Apply(ctx, new StatDeltas().ReceivedAndAttempted(results.SelectMany(r => r.Inserted)));
             if (taken is { Entries.Count: > 0 })

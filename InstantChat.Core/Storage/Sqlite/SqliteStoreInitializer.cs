@@ -1,4 +1,4 @@
-using InstantChat.Core.Ingest;
+using InstantChat.Core.Common;
 
 namespace InstantChat.Core.Storage.Sqlite;
 

@@ -15,14 +15,15 @@ public sealed partial class SqliteWriter : IDisposable
     const int MaxWritesPerCommit = 2_000;
     readonly SqliteDatabase _database;
     readonly ILogger<SqliteWriter> _logger;
+    readonly SqliteCheckpoints _checkpoints;
     readonly Channel<IWrite> _queue = Channel.CreateBounded<IWrite>(new BoundedChannelOptions(50_000) { SingleReader = true });
     readonly Task _loop;
     SqliteWriteContext? _context;
     volatile Task<bool>? _probe;
 
-    public SqliteWriter(SqliteDatabase database, ILogger<SqliteWriter> logger, Common.BackgroundLane? lane = null)
+    public SqliteWriter(SqliteDatabase database, ILogger<SqliteWriter> logger, Common.BackgroundLane? lane = null, Common.LogProgress? backlog = null)
     {
-        (_database, _logger) = (database, logger);
+        (_database, _logger, _checkpoints) = (database, logger, new SqliteCheckpoints(backlog));
         // An async loop, not a blocked thread: a blocking wait spins before it sleeps, burning the CPU
         // ingest needs. On the background lane: a burst's acknowledgements come first.
         _loop = lane is null ? Task.Run(RunAsync) : lane.Run(RunAsync);
@@ -92,6 +93,7 @@ public sealed partial class SqliteWriter : IDisposable
         try
         {
             _context ??= new SqliteWriteContext(_database.Open());
+            _checkpoints.Apply(_context.Connection);
             using var tx = _context.Connection.BeginTransaction(deferred: false);
             _context.Begin(tx);
             foreach (var write in group) write.Run(_context);
@@ -104,6 +106,7 @@ public sealed partial class SqliteWriter : IDisposable
             LogCommitFailed(group.Count, ex.GetType().Name, ex.Message);
             _context?.Dispose();
             _context = null;
+            _checkpoints.Forget();
             var failure = new StoreUnavailableException($"SQLite commit failed: {ex.Message}", ex);
             foreach (var write in group) write.Fail(failure);
         }

@@ -1,5 +1,6 @@
 using Bunit;
 using InstantChat.Tests.Parsing;
+using InstantChat.Tests.TestSupport;
 using ConversationsPage = InstantChat.Web.Components.Pages.Conversations;
 
 namespace InstantChat.Tests.Components.Pages;
@@ -16,6 +17,18 @@ public sealed class ConversationsTests() : DashboardContext("viewer")
     {
         foreach (var fixture in new[] { "messages_text", "messages_echo", "message_reactions_react", "messages_deleted", "messaging_seen" })
             await IngestAsync(Fixture.Load(fixture));
+    }
+
+    [Fact]
+    public async Task Render_CustomerWhoAlsoCommented_ListShowsTheirName()
+    {
+        await IngestAsync(Deliveries.Comment("c-1", Customer, "ann.b"));
+        await IngestAsync(Fixture.Load("messages_text"));
+        await ProcessQueueAsync();
+
+        var cut = Render<ConversationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("ann.b", Assert.Single(cut.FindAll("[data-testid=conversation-list] .mud-list-item")).TextContent));
     }
 
     [Fact]

@@ -38,6 +38,17 @@ public sealed class EventsTests() : DashboardContext("admin")
         (await Store.ListAsync(new EventQuery(Text: text), CancellationToken.None)).Items.Single();
 
     [Fact]
+    public async Task Render_MessageFromSomeoneWhoCommented_RowShowsTheirName()
+    {
+        await IngestAsync(Deliveries.Comment("c-1", "900000001", "ann.b"));
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-1", "hi there"))); // the same sender, no name of its own
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Contains("ann.b", EventsPage.Row(cut, "hi there").TextContent));
+    }
+
+    [Fact]
     public void Render_NoEvents_ShowsNoEventsYet()
     {
         var cut = Render<Events>();

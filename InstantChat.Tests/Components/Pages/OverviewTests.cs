@@ -7,6 +7,18 @@ namespace InstantChat.Tests.Components.Pages;
 public sealed class OverviewTests() : DashboardContext("admin")
 {
     [Fact]
+    public async Task Render_TopSenders_NamesLinkToTheirEvents()
+    {
+        await IngestAsync(Deliveries.Comment("c-1", "900000001", "ann.b"));
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-1", "hi"), Deliveries.Message("m-2", "again")));
+
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Equal("ann.b", cut.Find("[data-testid=top-senders] a[href='/events?sender=900000001']").TextContent));
+        Assert.Equal("900000001", cut.Find("[data-testid=top-senders] a[href='/events?sender=900000001']").GetAttribute("title"));
+    }
+
+    [Fact]
     public void Render_NoEvents_ShowsTheEmptyHintAndTheCallbackUrl()
     {
         var cut = Render<Overview>();

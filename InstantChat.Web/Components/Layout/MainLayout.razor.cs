@@ -35,6 +35,7 @@ public sealed partial class MainLayout : IDisposable
     [Inject] NavigationManager Navigation { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] Shared.ViewerTime Viewer { get; set; } = default!;
+    [Inject] Shared.ParticipantNames Names { get; set; } = default!;
 
     /// <summary>The browser remembers the choice (localStorage), so a reload keeps it.</summary>
     const string DarkKey = "instantchat.dark";
@@ -50,11 +51,12 @@ public sealed partial class MainLayout : IDisposable
     {
         // Only the interactive circuit listens; the prerender pass is thrown away.
         if (!RendererInfo.IsInteractive) return;
-        _live = new LiveUpdates(Feed, Clock, LiveInterval, batch => InvokeAsync(() =>
+        _live = new LiveUpdates(Feed, Clock, LiveInterval, batch => InvokeAsync(async () =>
         {
             if (batch.Received.Count == 0) return;
-            Notifications.Add(batch.Received);
-            Toast(batch.Received);
+            var received = await Names.NameAsync(batch.Received); // people, not ids
+            Notifications.Add(received);
+            Toast(received);
             StateHasChanged();
         }));
         Notifications.Changed += OnNotificationsChanged;

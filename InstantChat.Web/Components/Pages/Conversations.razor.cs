@@ -12,6 +12,7 @@ namespace InstantChat.Web.Components.Pages;
 public sealed partial class Conversations : IDisposable
 {
     [Inject] IConversationStore Store { get; set; } = default!;
+    [Inject] Shared.ParticipantNames Names { get; set; } = default!;
     [Inject] IEventFeed Feed { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
     [Inject] Shared.ViewerTime Viewer { get; set; } = default!;
@@ -24,6 +25,14 @@ public sealed partial class Conversations : IDisposable
     string? _account, _nextCursor, _error;
     bool _loading = true;
     LiveUpdates? _live;
+
+    /// <summary>Threads whose participant never sent a name in a message, named from the directory (their comments did).</summary>
+    async Task<List<Conversation>> NamedAsync(IReadOnlyList<Conversation> items)
+    {
+        var names = await Names.FindAsync(items.Where(c => c.ParticipantUsername is null).Select(c => c.ParticipantId));
+        return items.Select(c => c.ParticipantUsername is null && names.GetValueOrDefault(c.ParticipantId)?.DisplayName is { } name
+            ? c with { ParticipantUsername = name } : c).ToList();
+    }
 
     static string Initial(Conversation c) => (c.ParticipantUsername ?? c.ParticipantId) is { Length: > 0 } n ? n[..1].ToUpperInvariant() : "?";
 
@@ -46,7 +55,7 @@ public sealed partial class Conversations : IDisposable
     {
         _loading = true;
         var page = await TryAsync(() => Store.ListAsync(_account, 50, null, CancellationToken.None));
-        _conversations = page?.Items.ToList() ?? [];
+        _conversations = await NamedAsync(page?.Items ?? []);
         _nextCursor = page?.NextCursor;
         _loading = false;
     }
@@ -55,7 +64,7 @@ public sealed partial class Conversations : IDisposable
     {
         // Keep what is shown (and the pages loaded so far) in place; only the first page can gain threads.
         var page = await TryAsync(() => Store.ListAsync(_account, Math.Max(50, _conversations.Count), null, CancellationToken.None));
-        if (page is not null) (_conversations, _nextCursor) = (page.Items.ToList(), page.NextCursor);
+        if (page is not null) (_conversations, _nextCursor) = (await NamedAsync(page.Items), page.NextCursor);
         if (_selected is { } s)
         {
             _selected = _conversations.FirstOrDefault(c => c.ConversationId == s.ConversationId) ?? s;
@@ -67,7 +76,7 @@ public sealed partial class Conversations : IDisposable
     {
         var page = await TryAsync(() => Store.ListAsync(_account, 50, _nextCursor, CancellationToken.None));
         if (page is null) return;
-        _conversations.AddRange(page.Items);
+        _conversations.AddRange(await NamedAsync(page.Items));
         _nextCursor = page.NextCursor;
     }
 

@@ -17,6 +17,7 @@ namespace InstantChat.Web.Components.Pages;
 public sealed partial class Events : IDisposable
 {
     [Inject] IEventStore Store { get; set; } = default!;
+    [Inject] Shared.ParticipantNames Names { get; set; } = default!;
     [Inject] RetryService Retries { get; set; } = default!;
     [Inject] IEventFeed Feed { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
@@ -86,7 +87,7 @@ public sealed partial class Events : IDisposable
 
     async Task OnLiveAsync(LiveBatch batch)
     {
-        var updated = batch.Updated.Concat(batch.Received).ToDictionary(e => e.EventId);
+        var updated = (await Names.NameAsync([.. batch.Updated, .. batch.Received])).ToDictionary(e => e.EventId);
         _items = _items.Select(e => updated.GetValueOrDefault(e.EventId) ?? e).ToList();
         _selected = _selected.Select(e => updated.GetValueOrDefault(e.EventId) ?? e).ToHashSet();
         if (_detail is not null && updated.TryGetValue(_detail.EventId, out var fresh)) _detail = fresh;
@@ -151,7 +152,7 @@ public sealed partial class Events : IDisposable
         try
         {
             var page = await Store.ListFullPageAsync(Query(), CancellationToken.None);
-            (_items, _nextCursor, _error) = (page.Items, page.NextCursor, null);
+            (_items, _nextCursor, _error) = (await Names.NameAsync(page.Items), page.NextCursor, null);
             if (_cursor is null) _newCount = 0;
         }
         catch (StoreUnavailableException)

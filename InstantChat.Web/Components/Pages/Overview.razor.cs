@@ -17,10 +17,12 @@ public sealed partial class Overview : IDisposable
     [Inject] IEventFeed Feed { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
+    [Inject] Shared.ParticipantNames Names { get; set; } = default!;
     [CascadingParameter] Task<AuthenticationState> Auth { get; set; } = default!;
 
     StatsReport? _report;
     IReadOnlyList<WebhookEvent> _recent = [];
+    IReadOnlyDictionary<string, Core.People.Participant> _senders = new Dictionary<string, Core.People.Participant>();
     string? _error;
     bool _loading = true;
     bool _isAdmin;
@@ -54,7 +56,8 @@ public sealed partial class Overview : IDisposable
         {
             _now = Clock.GetUtcNow();
             _report = await Stats.ReportAsync(CancellationToken.None);
-            _recent = (await Events.ListAsync(new EventQuery(Limit: 8), CancellationToken.None)).Items;
+            _recent = await Names.NameAsync((await Events.ListAsync(new EventQuery(Limit: 8), CancellationToken.None)).Items);
+            _senders = await Names.FindAsync(_report.TopSenders.Select(s => s.Key));
             BuildCharts(_report);
             _error = null;
         }
