@@ -17,7 +17,8 @@ public sealed class LogProgressRefresher(Storage.ILogConsumer log, LogProgress p
             try
             {
                 await Task.Delay(Every, clock, stoppingToken);
-                progress.Reset((await log.BacklogAsync(stoppingToken)).Deliveries);
+                var mark = progress.Mark;
+                progress.Reset((await log.BacklogAsync(stoppingToken)).Deliveries, mark);
             }
             catch (Storage.StoreUnavailableException)
             {

@@ -33,3 +33,5 @@ public sealed record LatencyReport(long? P50Ms, long? P95Ms, long Samples);
 public sealed record KeyCount(string Key, long Count);
 
 public sealed record HourBucket(DateTimeOffset Hour, long Received, long Processed, long Failed);
+
+public sealed record MinuteBucket(DateTimeOffset Minute, long Processed);

@@ -58,6 +58,18 @@ public sealed class StatsService(IStatsStore store, Storage.ILogConsumer log, Ti
             await log.BacklogAsync(cancellationToken));
     }
 
+    /// <summary>Events processed in each of the last 60 minutes, oldest first: one range read of the per-minute counters.</summary>
+    public async Task<IReadOnlyList<MinuteBucket>> LastHourAsync(CancellationToken cancellationToken)
+    {
+        var minuteNow = long.Parse(StatDeltas.MinuteKey(clock.GetUtcNow()), CultureInfo.InvariantCulture);
+        var rows = await store.RangeAsync(StatKinds.MinuteProcessed, (minuteNow - 59).ToString(CultureInfo.InvariantCulture),
+            minuteNow.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var byMinute = rows.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => (long)g.Sum(r => r.Value));
+        return Enumerable.Range(0, 60).Select(i => minuteNow - 59 + i)
+            .Select(m => new MinuteBucket(DateTimeOffset.FromUnixTimeSeconds(m * 60), byMinute.GetValueOrDefault(m.ToString(CultureInfo.InvariantCulture))))
+            .ToList();
+    }
+
     static LatencyReport Percentiles(IReadOnlyList<StatCounter> latency)
     {
         var buckets = new long[StatDeltas.LatencyBounds.Length];

@@ -31,6 +31,11 @@ public interface IEventStore
     /// <summary>The event stored under this deduplication key, if any.</summary>
     Task<WebhookEvent?> FindByKeyAsync(string deduplicationKey, CancellationToken cancellationToken);
     Task<DeliveryRecord?> FindDeliveryAsync(string deliveryId, CancellationToken cancellationToken);
+    /// <summary>
+    /// How many events match <paramref name="query"/>'s filters (its cursor and limit ignored), counted
+    /// up to <paramref name="cap"/>: past it, or past what a text search examines, the count is a floor.
+    /// </summary>
+    Task<MatchCount> CountAsync(EventQuery query, int cap, CancellationToken cancellationToken);
     /// <summary>True when the store answers a trivial query and, where the store can tell, takes a write.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
@@ -61,6 +66,9 @@ public sealed record EventQuery(
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 }
+
+/// <param name="AtLeast">True when there are more than <paramref name="Count"/> (the count stopped at its cap).</param>
+public sealed record MatchCount(long Count, bool AtLeast);
 
 /// <summary>
 /// A page of events, newest first. A text search may return a short (even empty) page that still

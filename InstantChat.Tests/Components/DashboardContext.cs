@@ -78,7 +78,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
     }
 
     /// <summary>The last delivery's events end another attempt with <paramref name="status"/> (a retry that ended so).</summary>
-    protected async Task FinishAllAsync(ProcessingStatus status, string? error = null)
+    protected async Task FinishAllAsync(ProcessingStatus status, string? error = null, DateTimeOffset? nextAttemptAt = null)
     {
         if (status == ProcessingStatus.Completed) return; // the processor's first attempt completed them
         var queue = Services.GetRequiredService<IQueueStore>();
@@ -86,7 +86,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         foreach (var e in _lastIngested) await queue.RequeueAsync(e.EventId, now, CancellationToken.None);
         var claimed = await queue.ClaimAsync(new ClaimRequest(_lastIngested.Count, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test",
             EventIds: _lastIngested.Select(e => e.EventId).ToList()), CancellationToken.None);
-        await queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, status, now, now.AddMilliseconds(5), 5, error, null)).ToList(), "test", CancellationToken.None);
+        await queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, status, now, now.AddMilliseconds(5), 5, error, nextAttemptAt)).ToList(), "test", CancellationToken.None);
     }
 
     /// <summary>Runs the real queue worker until nothing is due (handlers build threads and comments).</summary>

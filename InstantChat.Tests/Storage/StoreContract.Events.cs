@@ -269,6 +269,37 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Count_EachFilter_CountsWhatTheListShows()
+    {
+        await CommitAsync(Deliveries.Envelope("acct-a", Deliveries.Message("m1", "refund please", sender: "s1"), Deliveries.Message("m2", "hello", sender: "s1")));
+        await CommitAsync(Deliveries.Envelope("acct-b", Deliveries.Message("m3", "refund now", sender: "s2")));
+
+        async Task<(long, bool)> Count(EventQuery q)
+        {
+            var c = await Events.CountAsync(q, 100, CancellationToken.None);
+            Assert.Equal((await AllAsync(q)).Count, c.Count); // the same filters as the list
+            return (c.Count, c.AtLeast);
+        }
+        Assert.Equal((3L, false), await Count(new()));
+        Assert.Equal((2L, false), await Count(new(AccountId: "acct-a")));
+        Assert.Equal((1L, false), await Count(new(SenderId: "s2")));
+        Assert.Equal((2L, false), await Count(new(Text: "refund")));
+        Assert.Equal((1L, false), await Count(new(Text: "refund", AccountId: "acct-b")));
+        Assert.Equal((0L, false), await Count(new(Status: ProcessingStatus.Failed)));
+        Assert.Equal((0L, false), await Count(new(Text: "hi")));
+    }
+
+    [Fact]
+    public async Task Count_MoreThanTheCap_StopsThereAndSaysSo()
+    {
+        await CommitAsync(Deliveries.Envelope(Enumerable.Range(0, 7).Select(i => Deliveries.Message($"m{i}", $"order {i}")).ToArray()));
+
+        Assert.Equal(new MatchCount(5, true), await Events.CountAsync(new(), 5, CancellationToken.None));
+        Assert.Equal(new MatchCount(5, true), await Events.CountAsync(new(Text: "order"), 5, CancellationToken.None));
+        Assert.Equal(new MatchCount(7, false), await Events.CountAsync(new(Limit: 2, Cursor: "ignored"), 7, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task List_FromTo_BoundsReceivedAtInclusively()
     {
         for (var i = 0; i < 5; i++) await CommitAsync(Deliveries.Envelope(Deliveries.Message($"m{i}", $"t{i}")), T0.AddMinutes(i));

@@ -9,7 +9,8 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
     readonly MongoDeliveryBodies _bodies = new(db);
 
-    public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
+    /// <summary>The query's filters (its cursor included); null when its text can match nothing.</summary>
+    static FilterDefinition<BsonDocument>? Filter(EventQuery query)
     {
         var filters = new List<FilterDefinition<BsonDocument>>();
         if (query.EventType is { } type) filters.Add(F.Eq("eventType", type));
@@ -21,10 +22,22 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
         if (query.Cursor is { } cursor) filters.Add(F.Lt("_id", cursor));
         if (query.Text is { } text)
         {
-            if (!TextSearch.IsSearchable(text) || MongoTextSearch.Filter(text) is not { } words) return new EventPage([], null);
+            if (!TextSearch.IsSearchable(text) || MongoTextSearch.Filter(text) is not { } words) return null;
             filters.Add(words);
         }
-        var filter = filters.Count > 0 ? F.And(filters) : F.Empty;
+        return filters.Count > 0 ? F.And(filters) : F.Empty;
+    }
+
+    public async Task<MatchCount> CountAsync(EventQuery query, int cap, CancellationToken cancellationToken)
+    {
+        if (Filter(query with { Cursor = null }) is not { } filter) return new MatchCount(0, false);
+        var n = await Guard(() => db.Events.CountDocumentsAsync(filter, new CountOptions { Limit = cap + 1 }, cancellationToken));
+        return n > cap ? new MatchCount(cap, true) : new MatchCount(n, false);
+    }
+
+    public async Task<EventPage> ListAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        if (Filter(query) is not { } filter) return new EventPage([], null);
         var docs = await Guard(() => db.Events.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(query.Limit + 1).ToListAsync(cancellationToken));
         var items = await UpdatePayloads.FillAsync(docs.Select(MongoEventDocuments.FromDocument).ToList(), _bodies, cancellationToken);
         if (items.Count <= query.Limit) return new EventPage(items, null);

@@ -21,19 +21,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         if (query.Text is { } text && !TextSearch.IsSearchable(text)) return new EventPage([], null);
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        var where = new List<string>();
-        // Only the filters present go into the SQL, so SQLite can pick the (filter, event_id) index.
-        void Add(string clause, string name, object value)
-        {
-            where.Add(clause);
-            command.Parameters.AddWithValue(name, value);
-        }
-        if (query.EventType is { } type) Add("e.event_type = $type", "$type", type);
-        if (query.Status is { } status) Add("e.status = $status", "$status", status.ToWire());
-        if (query.AccountId is { } account) Add("e.account_id = $account", "$account", account);
-        if (query.SenderId is { } sender) Add("e.sender_id = $sender", "$sender", sender);
-        if (query.From is { } from) Add("e.event_id >= $from", "$from", EventIds.MinFor(from));
-        if (query.To is { } to) Add("e.event_id < $to", "$to", EventIds.MinFor(to.AddMilliseconds(1)));
+        var where = Filters(command, query);
         var sql = new StringBuilder();
         if (query.Text is not null)
         {
@@ -48,7 +36,11 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         else
         {
             sql.Append($"SELECT {SqliteEventColumns.SelectOf("e")} FROM events e");
-            if (query.Cursor is { } cursor) Add("e.event_id < $cursor", "$cursor", cursor);
+            if (query.Cursor is { } cursor)
+            {
+                where.Add("e.event_id < $cursor");
+                command.Parameters.AddWithValue("$cursor", cursor);
+            }
             if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
             sql.Append(" ORDER BY e.event_id DESC");
         }
@@ -67,6 +59,53 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
         }
         return new EventPage(await UpdatePayloads.FillAsync(items, _bodies, cancellationToken),
             query.Text is null ? null : await LastScannedAsync(connection, query.Text, query.Cursor, cancellationToken));
+    }
+
+    /// <summary>The filters present, as SQL on alias <c>e</c> with their parameters, so SQLite can pick the (filter, event_id) index.</summary>
+    static List<string> Filters(SqliteCommand command, EventQuery query)
+    {
+        var where = new List<string>();
+        void Add(string clause, string name, object value)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+        if (query.EventType is { } type) Add("e.event_type = $type", "$type", type);
+        if (query.Status is { } status) Add("e.status = $status", "$status", status.ToWire());
+        if (query.AccountId is { } account) Add("e.account_id = $account", "$account", account);
+        if (query.SenderId is { } sender) Add("e.sender_id = $sender", "$sender", sender);
+        if (query.From is { } from) Add("e.event_id >= $from", "$from", EventIds.MinFor(from));
+        if (query.To is { } to) Add("e.event_id < $to", "$to", EventIds.MinFor(to.AddMilliseconds(1)));
+        return where;
+    }
+
+    /// <summary>
+    /// Stops at <paramref name="cap"/> + 1 matches; a text search counts among its newest
+    /// <paramref name="cap"/> index matches only, so neither reads more than about cap rows of an index.
+    /// </summary>
+    public async Task<MatchCount> CountAsync(EventQuery query, int cap, CancellationToken cancellationToken)
+    {
+        if (query.Text is { } text && !TextSearch.IsSearchable(text)) return new MatchCount(0, false);
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        var where = Filters(command, query);
+        var filters = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
+        command.Parameters.AddWithValue("$cap", cap);
+        if (query.Text is null)
+        {
+            command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM events e{filters} LIMIT $cap + 1)";
+            var n = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return n > cap ? new MatchCount(cap, true) : new MatchCount(n, false);
+        }
+        command.Parameters.AddWithValue("$q", FtsPhrase(query.Text));
+        command.CommandText = $"""
+            SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH $q LIMIT $cap + 1)) > $cap
+            FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH $q ORDER BY rowid DESC LIMIT $cap) f
+            CROSS JOIN events e ON e.rowid = f.rowid{filters}
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new MatchCount(reader.GetInt64(0), reader.GetInt64(1) == 1);
     }
 
     /// <summary>The newest matches after the cursor (an event id), as many as one call may examine.</summary>

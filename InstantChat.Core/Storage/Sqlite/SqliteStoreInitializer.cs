@@ -9,7 +9,7 @@ sealed class SqliteStoreInitializer(SqliteDatabase database, SqliteDeliveryLog l
     {
         database.Initialize();
         log.Initialize();
-        progress.Reset(log.LastSeq - consumer.Position());
+        progress.Reset(log.LastSeq - consumer.Position(), progress.Mark);
         return Task.CompletedTask;
     }
 }

@@ -20,6 +20,26 @@ public sealed class ConversationsTests() : DashboardContext("viewer")
     }
 
     [Fact]
+    public async Task Search_ByTextOrByACommentersName_ListsOnlyThoseThreads()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-1", "where is my refund", sender: "900000001")));
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-2", "love the new colours", sender: "900000002")));
+        await IngestAsync(Deliveries.Comment("c-1", "900000002", "cara.design"));
+        await ProcessQueueAsync();
+        var cut = Render<ConversationsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=conversation-list] .mud-list-item").Count));
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudBlazor.MudTextField<string>>()[0].Instance.ValueChanged.InvokeAsync("refund"));
+        cut.WaitForAssertion(() => Assert.Contains("where is my refund", Assert.Single(cut.FindAll("[data-testid=conversation-list] .mud-list-item")).TextContent));
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudBlazor.MudTextField<string>>()[0].Instance.ValueChanged.InvokeAsync("cara.des"));
+        cut.WaitForAssertion(() => Assert.Contains("cara.design", Assert.Single(cut.FindAll("[data-testid=conversation-list] .mud-list-item")).TextContent));
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudBlazor.MudTextField<string>>()[0].Instance.ValueChanged.InvokeAsync("zzqx-nothing"));
+        cut.WaitForAssertion(() => Assert.Contains("No conversation matches", cut.Find("[data-testid=conversations-empty]").TextContent));
+    }
+
+    [Fact]
     public async Task Render_CustomerWhoAlsoCommented_ListShowsTheirName()
     {
         await IngestAsync(Deliveries.Comment("c-1", Customer, "ann.b"));

@@ -38,6 +38,23 @@ public sealed class EventsTests() : DashboardContext("admin")
         (await Store.ListAsync(new EventQuery(Text: text), CancellationToken.None)).Items.Single();
 
     [Fact]
+    public async Task OpenEvent_FailedAndScheduledAgain_AttemptSaysRetryAndWhen()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-later", "try later")));
+        await FinishAllAsync(ProcessingStatus.Pending, "HttpRequestException: timeout", DateTimeOffset.UtcNow.AddMinutes(5));
+        var cut = Render<Events>();
+        cut.WaitForAssertion(() => Assert.Single(EventsPage.Rows(cut)));
+
+        EventsPage.Row(cut, "try later").Click();
+
+        // The processor's first attempt completed; the one after the requeue failed and waits for its retry.
+        cut.WaitForAssertion(() => Assert.Contains("failed → retry", cut.FindAll("[data-testid=attempt-outcome]")[^1].TextContent));
+        Assert.Contains(" at ", cut.FindAll("[data-testid=attempt-outcome]")[^1].TextContent);
+        Assert.DoesNotContain("pending", cut.Find("[data-testid=detail-attempts]").TextContent);
+        Assert.Equal(["1", "2"], cut.FindAll("[data-testid=detail-attempts] tbody tr").Select(r => r.QuerySelector("td")!.TextContent));
+    }
+
+    [Fact]
     public async Task Render_MessageFromSomeoneWhoCommented_RowShowsTheirName()
     {
         await IngestAsync(Deliveries.Comment("c-1", "900000001", "ann.b"));
@@ -113,6 +130,18 @@ public sealed class EventsTests() : DashboardContext("admin")
         var cut = Render<Events>();
 
         cut.WaitForAssertion(() => Assert.Equal("completed", EventsPage.Status(Assert.Single(EventsPage.Rows(cut)))));
+        Assert.Equal("1 matching", cut.Find("[data-testid=match-count]").TextContent);
+    }
+
+    [Fact]
+    public async Task Paging_SixtyEvents_CountSaysAllOfThemNotOnePage()
+    {
+        await IngestAsync(Deliveries.Envelope(Enumerable.Range(0, 60).Select(i => Deliveries.Message($"n-{i:00}", $"text {i:00}")).ToArray()));
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Equal("60 matching", cut.Find("[data-testid=match-count]").TextContent));
+        Assert.Equal(50, EventsPage.Rows(cut).Count);
     }
 
     [Fact]
@@ -175,6 +204,9 @@ public sealed class EventsTests() : DashboardContext("admin")
         var payload = cut.Find("[data-testid=detail-payload]").TextContent;
         Assert.Contains("\n  ", payload);
         Assert.Contains("\"mid\": \"m-broken\"", payload);
+        // Folding JSON: every object starts open at the top levels, keys are marked for colour.
+        Assert.NotEmpty(cut.FindAll("[data-testid=detail-payload] details[open] > summary"));
+        Assert.Contains(cut.FindAll("[data-testid=detail-payload] .json-key"), k => k.TextContent == "\"mid\"");
         Assert.Empty(cut.FindAll("[data-testid=detail-raw]"));
 
         cut.Find("[data-testid=show-raw]").Click();

@@ -54,17 +54,29 @@ public sealed partial class Conversations : IDisposable
     async Task ReloadAsync()
     {
         _loading = true;
-        var page = await TryAsync(() => Store.ListAsync(_account, 50, null, CancellationToken.None));
-        _conversations = await NamedAsync(page?.Items ?? []);
-        _nextCursor = page?.NextCursor;
+        if (Searching)
+        {
+            (_conversations, _nextCursor) = (await SearchAsync() ?? [], null);
+        }
+        else
+        {
+            var page = await TryAsync(() => Store.ListAsync(_account, 50, null, CancellationToken.None));
+            (_conversations, _nextCursor) = (await NamedAsync(page?.Items ?? []), page?.NextCursor);
+        }
         _loading = false;
     }
 
     async Task RefreshAsync()
     {
         // Keep what is shown (and the pages loaded so far) in place; only the first page can gain threads.
-        var page = await TryAsync(() => Store.ListAsync(_account, Math.Max(50, _conversations.Count), null, CancellationToken.None));
-        if (page is not null) (_conversations, _nextCursor) = (await NamedAsync(page.Items), page.NextCursor);
+        if (Searching)
+        {
+            _conversations = await SearchAsync() ?? _conversations;
+        }
+        else if (await TryAsync(() => Store.ListAsync(_account, Math.Max(50, _conversations.Count), null, CancellationToken.None)) is { } page)
+        {
+            (_conversations, _nextCursor) = (await NamedAsync(page.Items), page.NextCursor);
+        }
         if (_selected is { } s)
         {
             _selected = _conversations.FirstOrDefault(c => c.ConversationId == s.ConversationId) ?? s;

@@ -14,10 +14,10 @@ public sealed partial class EventDetail
     /// <summary>Raw bodies can be 16 MiB; the drawer shows the start and offers the download.</summary>
     const int RawPreviewBytes = 64 * 1024;
     const int ShortText = 500;
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [Inject] IEventStore Store { get; set; } = default!;
     [Inject] IQueueStore Queue { get; set; } = default!;
+    [Inject] Shared.ViewerTime Viewer { get; set; } = default!;
 
     [Parameter, EditorRequired] public WebhookEvent Event { get; set; } = default!;
     [Parameter] public bool IsAdmin { get; set; }
@@ -62,23 +62,6 @@ public sealed partial class EventDetail
         if (Event.Content.MediaUrl is { } media) yield return ("Media", $"{Event.Content.MediaType}: {media}");
         yield return ("Deduplication key", Event.DeduplicationKey);
         yield return ("Delivery", Event.DeliveryId);
-    }
-
-    string PrettyPayload
-    {
-        get
-        {
-            if (Event.Payload is not { } payload) return "(none)";
-            try
-            {
-                using var doc = JsonDocument.Parse(payload);
-                return JsonSerializer.Serialize(doc.RootElement, Indented);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException) // a lone surrogate escape cannot be re-written
-            {
-                return payload;
-            }
-        }
     }
 
     async Task LoadRawAsync()

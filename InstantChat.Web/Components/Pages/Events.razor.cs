@@ -95,7 +95,7 @@ public sealed partial class Events : IDisposable
         {
             // Rows stay still under the cursor (statuses update in place) and a button counts what is
             // new; with live tail on, the first page follows the newest events instead.
-            if (_tail && _cursor is null && _selected.Count == 0) await LoadPageAsync();
+            if (_tail && _cursor is null && _selected.Count == 0) { await LoadPageAsync(); await CountAsync(); }
             else _newCount += batch.ReceivedCount;
         }
         StateHasChanged();
@@ -123,6 +123,7 @@ public sealed partial class Events : IDisposable
         _cursor = null;
         _selected = [];
         await LoadPageAsync();
+        await CountAsync();
     }
 
     Task FirstPageAsync() => ReloadAsync();

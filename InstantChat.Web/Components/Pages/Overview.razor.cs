@@ -30,12 +30,6 @@ public sealed partial class Overview : IDisposable
     string _callbackUrl = "";
     LiveUpdates? _live;
 
-    List<ChartSeries<double>> _hourSeries = [];
-    string[] _hourLabels = [];
-    List<ChartSeries<double>> _typeSeries = [];
-    string[] _typeLabels = [];
-    /// <summary>Received blue, processed green, failed red: failures read as failures.</summary>
-    static readonly LineChartOptions HourOptions = new() { ChartPalette = ["#1565c0", "#2e7d32", "#c62828"] };
 
     protected override async Task OnInitializedAsync()
     {
@@ -58,6 +52,7 @@ public sealed partial class Overview : IDisposable
             _report = await Stats.ReportAsync(CancellationToken.None);
             _recent = await Names.NameAsync((await Events.ListAsync(new EventQuery(Limit: 8), CancellationToken.None)).Items);
             _senders = await Names.FindAsync(_report.TopSenders.Select(s => s.Key));
+            _minutes = await Stats.LastHourAsync(CancellationToken.None);
             BuildCharts(_report);
             _error = null;
         }
@@ -69,22 +64,6 @@ public sealed partial class Overview : IDisposable
         {
             _loading = false;
         }
-    }
-
-    void BuildCharts(StatsReport r)
-    {
-        var hours = r.Last24Hours;
-        // Every fourth label: 24 of them do not fit on a phone.
-        _hourLabels = hours.Select((h, i) => i % 4 == 0 ? h.Hour.UtcDateTime.ToString("HH:00", System.Globalization.CultureInfo.InvariantCulture) : "").ToArray();
-        _hourSeries =
-        [
-            new() { Name = "Received", Data = new(hours.Select(h => (double)h.Received).ToList()) },
-            new() { Name = "Processed", Data = new(hours.Select(h => (double)h.Processed).ToList()) },
-            new() { Name = "Failed", Data = new(hours.Select(h => (double)h.Failed).ToList()) },
-        ];
-        var types = r.ByType.Where(t => t.Value > 0).OrderByDescending(t => t.Value).ToList();
-        _typeLabels = types.Select(t => t.Key).ToArray();
-        _typeSeries = [new() { Name = "Events", Data = new(types.Select(t => (double)t.Value).ToList()) }];
     }
 
     /// <summary>Events that ended (completed or failed): with none, a rate or an average would be a made-up 0.</summary>
