@@ -212,7 +212,7 @@ public sealed class EventsTests() : DashboardContext("admin")
         cut.Find("[data-testid=show-raw]").Click();
 
         cut.WaitForAssertion(() => Assert.Equal(Encoding.UTF8.GetString(envelope), cut.Find("[data-testid=detail-raw]").TextContent));
-        Assert.Contains($"{envelope.Length:#,0} bytes, application/json, 1 events", cut.Find("[data-testid=event-detail]").TextContent);
+        Assert.Contains($"{envelope.Length:#,0} bytes, application/json, 1 event (0 duplicates)", cut.Find("[data-testid=event-detail]").TextContent);
 
         cut.Find("[data-testid=detail-raw]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
 
@@ -317,7 +317,7 @@ public sealed class EventsTests() : DashboardContext("admin")
         cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
 
         cut.Find("[data-testid=retry-matching]").Click();
-        Assert.Contains("Put 1 failed events", Mud.MessageBox(cut));
+        Assert.Contains("Put 1 failed event matching", Mud.MessageBox(cut));
         Mud.Cancel(cut);
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".mud-message-box")));

@@ -1,3 +1,4 @@
+using InstantChat.Tests.TestSupport;
 using AngleSharp.Dom;
 using Bunit;
 using InstantChat.Core.Subscriptions;
@@ -57,6 +58,29 @@ public sealed class SubscriptionsTests() : DashboardContext("admin")
         Assert.Contains("secret not set", row);
         Assert.Contains("token set", row);
         Assert.Contains("all ", row);
+    }
+
+    [Fact]
+    public async Task Render_AccountWithTraffic_RowSaysLastEventVolumeAndFailures()
+    {
+        await SeedAsync();
+        await IngestAsync(Deliveries.Envelope(Account, Deliveries.Message("h-1", "fine")));
+        await IngestAsync(Deliveries.Envelope(Account, Deliveries.Message("h-2", "broken")));
+        await FinishAllAsync(Core.EventModel.ProcessingStatus.Failed, "boom");
+
+        var cut = Render<SubscriptionsPage>();
+
+        cut.WaitForAssertion(() => Assert.Matches("^last .+ · 2 events in 24 h · 1 failed \\(50%\\)$", cut.Find("[data-testid=account-health]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Render_AccountWithoutTraffic_RowSaysSo()
+    {
+        await SeedAsync();
+
+        var cut = Render<SubscriptionsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("no events yet", cut.Find("[data-testid=account-health]").TextContent.Trim()));
     }
 
     [Fact]

@@ -39,4 +39,10 @@ public sealed class FormatTests
         Assert.Equal("2026-11-29", Format.Activity(now.AddDays(-1), TimeSpan.Zero, now));
         Assert.Equal("", Format.Activity(null, null, now));
     }
+
+    [Theory]
+    [InlineData(0, "0 events")]
+    [InlineData(1, "1 event")]
+    [InlineData(1234, "1,234 events")]
+    public void Count_AnyNumber_NounAgrees(long n, string expected) => Assert.Equal(expected, Format.Count(n, "event"));
 }

@@ -76,7 +76,7 @@ public sealed partial class EventDetail
             var shown = d.Body.Length > RawPreviewBytes ? d.Body.AsSpan(0, RawPreviewBytes) : d.Body.AsSpan();
             // Untrusted bytes: decoded leniently and rendered as text (Blazor escapes it), never as markup.
             _raw = Encoding.UTF8.GetString(shown);
-            _rawCaption = $"{d.Size:#,0} bytes, {d.ContentType ?? "no content type"}, {d.EventCount} events ({d.DuplicateCount} duplicates)"
+            _rawCaption = $"{d.Size:#,0} bytes, {d.ContentType ?? "no content type"}, {Format.Count(d.EventCount, "event")} ({Format.Count(d.DuplicateCount, "duplicate")})"
                 + (d.Body.Length > RawPreviewBytes ? $"; the first {RawPreviewBytes / 1024} KiB shown" : "");
         }
         catch (StoreUnavailableException)

@@ -1,6 +1,7 @@
 using InstantChat.Core.EventModel;
 using InstantChat.Core.Processing;
 using InstantChat.Core.Storage;
+using InstantChat.Web.Components.Shared;
 using MudBlazor;
 
 namespace InstantChat.Web.Components.Pages;
@@ -41,10 +42,10 @@ public sealed partial class Events
             return;
         }
         var confirmed = await Dialogs.ShowMessageBoxAsync("Retry matching events",
-            $"Put {count:#,0} {BulkStatus.ToWire()} events matching these filters back in the queue?", yesText: $"Retry {count:#,0}", cancelText: "Cancel");
+            $"Put {Format.Count(count, BulkStatus.ToWire() + " event")} matching these filters back in the queue?", yesText: $"Retry {count:#,0}", cancelText: "Cancel");
         if (confirmed != true) return;
         var queued = await Retries.RetryManyAsync(filter, _user, CancellationToken.None);
-        Snackbar.Add($"{queued:#,0} events queued for retry.", Severity.Success);
+        Snackbar.Add($"{Format.Count(queued, "event")} queued for retry.", Severity.Success);
         await LoadPageAsync();
     }
 

@@ -32,6 +32,7 @@ public sealed partial class Subscriptions
         {
             _items = (await Service.ListAsync(CancellationToken.None)).OrderBy(s => s.InstagramAccountId, StringComparer.Ordinal).ToList();
             _error = null;
+            await LoadHealthAsync();
         }
         catch (StoreUnavailableException)
         {

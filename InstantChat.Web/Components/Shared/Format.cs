@@ -38,6 +38,9 @@ public static class Format
 
     public static string Number(double n) => n.ToString("#,0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 event", "2 events", "1,234 events": a count with its noun agreeing.</summary>
+    public static string Count(long n, string singular, string? plural = null) => $"{Number(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
+
     public static string Percent(double ratio) => ratio.ToString("0.#%", CultureInfo.InvariantCulture);
 
     public static Color StatusColor(ProcessingStatus s) => s switch
