@@ -141,9 +141,13 @@ public sealed class DashboardBrowserTests(BrowserHost host)
         await Eventually.WaitAsync(() => stats.ReportAsync(CancellationToken.None), r => r.Total >= 60 && r.ByStatus.GetValueOrDefault("completed") >= 30, TimeSpan.FromSeconds(30));
         // Quiet from here on: the tour clicks through pages whose lists would otherwise re-sort every second.
         app.Factory.Services.GetRequiredService<InstantChat.Core.Simulation.Simulator>().Stop();
+        // One subscribed account, so the Subscriptions page shows an account's health under traffic.
+        await app.Factory.Services.GetRequiredService<InstantChat.Core.Subscriptions.SubscriptionService>().CreateAsync(
+            new InstantChat.Core.Subscriptions.SubscriptionBody("17841400000000001", null, null, null, null), "tour", CancellationToken.None);
 
         await TourAsync(app, "", async (s, name) =>
         {
+            if (name == "subscriptions") await Assertions.Expect(s.Page.Locator("[data-testid=account-health]").First).ToContainTextAsync("in 24 h");
             if (name == "conversations")
             {
                 await s.Page.Locator("[data-testid=conversation-list] .mud-list-item").First.ClickAsync();

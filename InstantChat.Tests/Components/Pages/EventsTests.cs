@@ -38,6 +38,17 @@ public sealed class EventsTests() : DashboardContext("admin")
         (await Store.ListAsync(new EventQuery(Text: text), CancellationToken.None)).Items.Single();
 
     [Fact]
+    public async Task Render_BusinessReply_RowShowsTheBusinessNotAnId()
+    {
+        await IngestAsync(InstantChat.Tests.Parsing.Fixture.Load("messages_echo"));
+        var echo = (await Store.ListAsync(new EventQuery(), CancellationToken.None)).Items.Single();
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Contains(InstantChat.Web.Components.Shared.Format.Business(echo.AccountId!), Assert.Single(EventsPage.Rows(cut)).TextContent));
+    }
+
+    [Fact]
     public async Task OpenEvent_FailedAndScheduledAgain_AttemptSaysRetryAndWhen()
     {
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-later", "try later")));

@@ -51,7 +51,7 @@ public sealed partial class Overview : IDisposable
             _now = Clock.GetUtcNow();
             _report = await Stats.ReportAsync(CancellationToken.None);
             _recent = await Names.NameAsync((await Events.ListAsync(new EventQuery(Limit: 8), CancellationToken.None)).Items);
-            _senders = await Names.FindAsync(_report.TopSenders.Select(s => s.Key));
+            _senders = await SenderNamesAsync(_report);
             _minutes = await Stats.LastHourAsync(CancellationToken.None);
             BuildCharts(_report);
             _error = null;
@@ -64,6 +64,16 @@ public sealed partial class Overview : IDisposable
         {
             _loading = false;
         }
+    }
+
+    /// <summary>Top senders by name: people from the directory, the business's own accounts as the business.</summary>
+    async Task<IReadOnlyDictionary<string, Core.People.Participant>> SenderNamesAsync(StatsReport r)
+    {
+        var accounts = r.EventsPerAccount.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        var names = new Dictionary<string, Core.People.Participant>(await Names.FindAsync(r.TopSenders.Select(s => s.Key).Where(k => !accounts.Contains(k))), StringComparer.Ordinal);
+        foreach (var sender in r.TopSenders.Where(s => accounts.Contains(s.Key)))
+            names[sender.Key] = new Core.People.Participant(sender.Key, Shared.Format.Business(sender.Key), null, null, _now);
+        return names;
     }
 
     /// <summary>Events that ended (completed or failed): with none, a rate or an average would be a made-up 0.</summary>

@@ -41,6 +41,12 @@ public static class Format
     /// <summary>"1 event", "2 events", "1,234 events": a count with its noun agreeing.</summary>
     public static string Count(long n, string singular, string? plural = null) => $"{Number(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
 
+    /// <summary>A long id by its last digits ("…000001"), for a one-line row; the whole id goes in a title.</summary>
+    public static string ShortId(string? id) => id is { Length: > 8 } ? "…" + id[^6..] : id ?? "";
+
+    /// <summary>What the business's own messages are shown as (its account is their sender): the business, not an id.</summary>
+    public static string Business(string accountId) => $"business {ShortId(accountId)}";
+
     public static string Percent(double ratio) => ratio.ToString("0.#%", CultureInfo.InvariantCulture);
 
     public static Color StatusColor(ProcessingStatus s) => s switch

@@ -50,8 +50,9 @@ public sealed class JsonView : ComponentBase
             b.AddAttribute(15, "class", "json-folded");
             b.AddContent(16, $" … {close}{comma}");
             b.CloseElement();
-            b.CloseElement();
+            // The line's end inside the summary: the browser starts the open content on a line of its own.
             b.AddContent(17, "\n");
+            b.CloseElement();
             var children = e.ValueKind == JsonValueKind.Object
                 ? e.EnumerateObject().Select(p => ((string?)p.Name, p.Value)).ToList()
                 : e.EnumerateArray().Select(v => ((string?)null, v)).ToList();

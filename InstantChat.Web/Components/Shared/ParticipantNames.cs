@@ -48,10 +48,14 @@ public sealed class ParticipantNames(IParticipantStore store, TimeProvider clock
     /// </summary>
     public async Task<IReadOnlyList<WebhookEvent>> NameAsync(IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken = default)
     {
-        var names = await FindAsync(events.Where(e => e.UserInfo.Username is null).Select(e => e.SenderId), cancellationToken);
-        return names.Count == 0 ? events : events.Select(e =>
-            e.UserInfo.Username is null && e.SenderId is { } sender && names.TryGetValue(sender, out var who)
-                ? e with { UserInfo = new UserInfo(who.Username, who.FullName ?? e.UserInfo.FullName, who.ProfilePicture ?? e.UserInfo.ProfilePicture) }
-                : e).ToList();
+        var names = await FindAsync(events.Where(e => e.UserInfo.Username is null && e.SenderId != e.AccountId).Select(e => e.SenderId), cancellationToken);
+        return events.Select(e => e switch
+        {
+            { UserInfo.Username: not null } => e,
+            { SenderId: { } sender, AccountId: { } account } when sender == account => e with { UserInfo = e.UserInfo with { Username = Format.Business(account) } },
+            { SenderId: { } sender } when names.TryGetValue(sender, out var who) =>
+                e with { UserInfo = new UserInfo(who.Username, who.FullName ?? e.UserInfo.FullName, who.ProfilePicture ?? e.UserInfo.ProfilePicture) },
+            _ => e,
+        }).ToList();
     }
 }
