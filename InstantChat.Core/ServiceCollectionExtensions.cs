@@ -30,7 +30,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
-        services.AddSingleton(_ => new Common.BackgroundLane());
+        services.AddSingleton(sp => new Common.BackgroundLane(backlog: sp.GetRequiredService<Common.LogProgress>()));
         services.AddSingleton<InstagramParser>();
         services.AddSingleton<StatsService>();
         services.AddSingleton<SignatureVerifier>();

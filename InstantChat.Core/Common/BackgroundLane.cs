@@ -3,26 +3,33 @@ using System.Runtime.InteropServices;
 namespace InstantChat.Core.Common;
 
 /// <summary>
-/// Threads of their own, at the lowest scheduling priority Linux has (SCHED_IDLE), for the work that
-/// follows an acknowledgement: the processor and the store's writer. When a burst saturates the CPU,
-/// the acknowledgements keep their speed and processing catches up behind them; when the CPU has
-/// room, the lane runs at full speed. Work started here stays here: its awaits continue on the lane
-/// (it is their <see cref="TaskScheduler"/>). Elsewhere than Linux the threads keep the normal priority.
+/// Threads of their own, at a low scheduling priority, for the work that follows an acknowledgement:
+/// the processor and the store's writer. Normally Linux nice 19: processing keeps a share of a busy
+/// CPU, so events show within a second. During a burst (a backlog of <see cref="LogProgress.BurstBacklog"/>
+/// or more) SCHED_IDLE, the lowest there is: the acknowledgements keep their speed and processing
+/// catches up behind them. When the CPU has room, the lane runs at full speed either way. Work
+/// started here stays here: its awaits continue on the lane (it is their <see cref="TaskScheduler"/>).
+/// Elsewhere than Linux the threads keep the normal priority.
 /// </summary>
 public sealed class BackgroundLane : TaskScheduler, IDisposable
 {
     /// <summary>Linux's SCHED_IDLE: a thread of it runs when nothing else wants the core, and yields at once when something does.</summary>
     const int SchedIdle = 5;
+    const int SchedOther = 0;
 
-    /// <summary>Where SCHED_IDLE is refused: the lowest nice value a normal thread can have.</summary>
+    /// <summary>Outside a burst: the lowest nice value a normal thread can have.</summary>
     public const int Nice = 19;
+
+    readonly LogProgress? _backlog;
+    [ThreadStatic] static bool? t_idle;
     readonly Queue<Task> _tasks = new();
     readonly object _gate = new(); // Monitor, not Lock: the threads wait on it
     readonly Thread[] _threads;
     bool _stopping;
 
-    public BackgroundLane(int threads = 2)
+    public BackgroundLane(int threads = 2, LogProgress? backlog = null)
     {
+        _backlog = backlog;
         _threads = new Thread[threads];
         for (var i = 0; i < threads; i++)
         {
@@ -71,6 +78,7 @@ public sealed class BackgroundLane : TaskScheduler, IDisposable
                 if (_tasks.Count == 0) return;
                 task = _tasks.Dequeue();
             }
+            Follow();
             TryExecuteTask(task);
         }
     }
@@ -80,18 +88,29 @@ public sealed class BackgroundLane : TaskScheduler, IDisposable
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            // SCHED_IDLE, not nice 19 (bench/RESULTS.md, "The lane's priority"): at nice 19 the lane
-            // still took a quarter of a saturated CPU, a core's every short idle gap, and the
-            // acknowledgements' share fell by as much. SCHED_IDLE keeps a small weight, so admin writes
-            // (the same writer) and processing still move under saturation, only slowly.
-            var none = 0;
-            var tid = GetThreadId();
-            if (SetScheduler(tid, SchedIdle, ref none) == 0 || SetPriority(0, tid, Nice) == 0) Lowered = true;
+            // PRIO_PROCESS with a thread id sets that thread's nice value on Linux.
+            if (SetPriority(0, GetThreadId(), Nice) == 0) Lowered = true;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             // Not glibc: the lane keeps the normal priority.
         }
+    }
+
+    /// <summary>
+    /// Before each piece of work: SCHED_IDLE while a burst's backlog waits, nice 19 otherwise (bench/RESULTS.md,
+    /// "The acknowledgement, second pass": at nice 19 the lane took a quarter of a saturated CPU; at
+    /// SCHED_IDLE, outside a burst, the dashboard's events could wait seconds behind a busy browser).
+    /// One system call when the mode changes, none otherwise.
+    /// </summary>
+    void Follow()
+    {
+        if (!Lowered) return;
+        var idle = _backlog?.Pending >= LogProgress.BurstBacklog;
+        if (t_idle == idle) return;
+        var none = 0;
+        if (SetScheduler(GetThreadId(), idle ? SchedIdle : SchedOther, ref none) == 0) t_idle = idle;
+        else t_idle = false; // refused: nice 19 it stays
     }
 
     public void Dispose()

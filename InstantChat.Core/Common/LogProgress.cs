@@ -7,6 +7,12 @@ namespace InstantChat.Core.Common;
 /// </summary>
 public sealed class LogProgress
 {
+    /// <summary>
+    /// Deliveries waiting that mean a burst (about a second of processing): the background lane then
+    /// gives the CPU to the acknowledgements, and the store's checkpoints wait.
+    /// </summary>
+    public const long BurstBacklog = 5_000;
+
     long _pending;
     long _appended; // every append since start: what a reset must not lose
 

@@ -8,7 +8,7 @@ public sealed partial class RetryService(IQueueStore queue, QueueSignal signal, 
 {
     public async Task<RequeueResult> RetryAsync(string eventId, string? by, CancellationToken ct)
     {
-        var result = await queue.RequeueAsync(eventId, clock.GetUtcNow(), ct);
+        var result = await queue.RequeueAsync(eventId, clock.GetUtcNow(), by, ct);
         if (result != RequeueResult.Queued) return result;
         signal.Notify();
         LogRetry(audit, by, eventId);
@@ -26,7 +26,7 @@ public sealed partial class RetryService(IQueueStore queue, QueueSignal signal, 
 
     public async Task<int> RetryManyAsync(RequeueFilter filter, string? by, CancellationToken ct)
     {
-        var queued = await queue.RequeueManyAsync(filter, clock.GetUtcNow(), ct);
+        var queued = await queue.RequeueManyAsync(filter, clock.GetUtcNow(), by, ct);
         if (queued > 0) signal.Notify();
         LogBulkRetry(audit, by, queued, filter.ToString());
         return queued;

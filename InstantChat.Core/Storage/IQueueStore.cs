@@ -27,10 +27,10 @@ public interface IQueueStore
     Task<IReadOnlyList<WebhookEvent>> CompleteAsync(IReadOnlyList<AttemptOutcome> outcomes, string owner, CancellationToken cancellationToken);
 
     /// <summary>Puts a finished event back in the queue, due now. Fails with a conflict while it is pending or processing.</summary>
-    Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, string? by, CancellationToken cancellationToken);
 
     /// <summary>Puts every finished event matching the filter back in the queue; returns how many.</summary>
-    Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, string? by, CancellationToken cancellationToken);
 
     /// <summary>How many events <see cref="RequeueManyAsync"/> would put back now (for a confirmation).</summary>
     Task<long> CountRequeueableAsync(RequeueFilter filter, CancellationToken cancellationToken);
@@ -92,7 +92,9 @@ public sealed record AttemptOutcome(
     string? Error,
     DateTimeOffset? NextAttemptAt);
 
-public sealed record AttemptRecord(int Attempt, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, ProcessingStatus Outcome, string? Error, double ProcessingMs);
+/// <param name="RetriedBy">Who put the event back in the queue after this attempt (a manual retry), and when.</param>
+public sealed record AttemptRecord(int Attempt, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, ProcessingStatus Outcome, string? Error, double ProcessingMs,
+    string? RetriedBy = null, DateTimeOffset? RetriedAt = null);
 
 public enum RequeueResult { Queued, NotFound, Conflict }
 

@@ -85,7 +85,7 @@ public sealed class DashboardBrowserTests(BrowserHost host)
         // A later attempt that failed (an outage): back in the queue, then ended failed.
         var queue = app.Factory.Services.GetRequiredService<IQueueStore>();
         var now = DateTimeOffset.UtcNow;
-        foreach (var e in stored) await queue.RequeueAsync(e.EventId, now, CancellationToken.None);
+        foreach (var e in stored) await queue.RequeueAsync(e.EventId, now, null, CancellationToken.None);
         var claimed = await queue.ClaimAsync(10, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test", CancellationToken.None);
         await queue.CompleteAsync([.. claimed.Select(e => new AttemptOutcome(e, ProcessingStatus.Failed, now, now, 1, "simulated outage", null))], "test", CancellationToken.None);
 

@@ -83,7 +83,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         if (status == ProcessingStatus.Completed) return; // the processor's first attempt completed them
         var queue = Services.GetRequiredService<IQueueStore>();
         var now = DateTimeOffset.UtcNow;
-        foreach (var e in _lastIngested) await queue.RequeueAsync(e.EventId, now, CancellationToken.None);
+        foreach (var e in _lastIngested) await queue.RequeueAsync(e.EventId, now, "tester", CancellationToken.None);
         var claimed = await queue.ClaimAsync(new ClaimRequest(_lastIngested.Count, now.AddSeconds(1), TimeSpan.FromMinutes(1), "test",
             EventIds: _lastIngested.Select(e => e.EventId).ToList()), CancellationToken.None);
         await queue.CompleteAsync(claimed.Select(e => new AttemptOutcome(e, status, now, now.AddMilliseconds(5), 5, error, nextAttemptAt)).ToList(), "test", CancellationToken.None);

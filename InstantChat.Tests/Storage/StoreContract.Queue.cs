@@ -122,6 +122,23 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Requeue_ByAPerson_TheAttemptBeforeSaysWhoAndWhen()
+    {
+        await SeedAsync(2);
+        var now = T0.AddMinutes(1);
+        var claimed = await Queue.ClaimAsync(10, now, Lease, "a", CancellationToken.None);
+        await Queue.CompleteAsync(claimed.Select(e => Done(e, now, ProcessingStatus.Failed, "x")).ToList(), "a", CancellationToken.None);
+
+        await Queue.RequeueAsync(claimed[0].EventId, now.AddMinutes(1), "alice", CancellationToken.None);
+        await Queue.RequeueManyAsync(new(null, null, null, null), now.AddMinutes(2), "bob", CancellationToken.None);
+
+        var first = Assert.Single(await Queue.AttemptsAsync(claimed[0].EventId, CancellationToken.None));
+        Assert.Equal(("alice", now.AddMinutes(1)), (first.RetriedBy, first.RetriedAt));
+        var second = Assert.Single(await Queue.AttemptsAsync(claimed[1].EventId, CancellationToken.None));
+        Assert.Equal(("bob", now.AddMinutes(2)), (second.RetriedBy, second.RetriedAt));
+    }
+
+    [Fact]
     public async Task Requeue_FinishedEvent_QueuesItWithAttemptsReset()
     {
         await SeedAsync(1);
@@ -129,12 +146,12 @@ public abstract partial class StoreContract
         var e = Assert.Single(await Queue.ClaimAsync(10, now, Lease, "a", CancellationToken.None));
         await Queue.CompleteAsync([Done(e, now, ProcessingStatus.Failed, "x")], "a", CancellationToken.None);
 
-        Assert.Equal(RequeueResult.Queued, await Queue.RequeueAsync(e.EventId, now, CancellationToken.None));
+        Assert.Equal(RequeueResult.Queued, await Queue.RequeueAsync(e.EventId, now, null, CancellationToken.None));
         var stored = await Events.FindAsync(e.EventId, CancellationToken.None);
         Assert.Equal((ProcessingStatus.Pending, 0), (stored!.ProcessedStatus, stored.Attempts));
         Assert.Single(await Queue.AttemptsAsync(e.EventId, CancellationToken.None)); // history kept
-        Assert.Equal(RequeueResult.Conflict, await Queue.RequeueAsync(e.EventId, now, CancellationToken.None));
-        Assert.Equal(RequeueResult.NotFound, await Queue.RequeueAsync(EventIds.New(now), now, CancellationToken.None));
+        Assert.Equal(RequeueResult.Conflict, await Queue.RequeueAsync(e.EventId, now, null, CancellationToken.None));
+        Assert.Equal(RequeueResult.NotFound, await Queue.RequeueAsync(EventIds.New(now), now, null, CancellationToken.None));
     }
 
     [Fact]
@@ -145,10 +162,10 @@ public abstract partial class StoreContract
         var c = await Queue.ClaimAsync(10, now, Lease, "a", CancellationToken.None);
         await Queue.CompleteAsync([Done(c[0], now, ProcessingStatus.Failed, "x"), Done(c[1], now, ProcessingStatus.Failed, "x"), Done(c[2], now)], "a", CancellationToken.None);
 
-        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, "comments", null, null), now, CancellationToken.None));
-        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, null, now.AddDays(1), null), now, CancellationToken.None));
-        Assert.Equal(2, await Queue.RequeueManyAsync(new(null, "messages", T0.AddDays(-1), T0.AddDays(1)), now, CancellationToken.None));
-        Assert.Equal(1, await Queue.RequeueManyAsync(new(ProcessingStatus.Completed, null, null, null), now, CancellationToken.None));
+        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, "comments", null, null), now, null, CancellationToken.None));
+        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, null, now.AddDays(1), null), now, null, CancellationToken.None));
+        Assert.Equal(2, await Queue.RequeueManyAsync(new(null, "messages", T0.AddDays(-1), T0.AddDays(1)), now, null, CancellationToken.None));
+        Assert.Equal(1, await Queue.RequeueManyAsync(new(ProcessingStatus.Completed, null, null, null), now, null, CancellationToken.None));
     }
 
     [Fact]
@@ -166,8 +183,8 @@ public abstract partial class StoreContract
         Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null, AccountId: "other"), CancellationToken.None));
         Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null, SenderId: "other"), CancellationToken.None));
         Assert.Equal(2, await Queue.CountRequeueableAsync(new(null, null, null, null, c[0].AccountId, c[0].SenderId), CancellationToken.None));
-        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, null, null, null, AccountId: "other"), now, CancellationToken.None));
-        Assert.Equal(2, await Queue.RequeueManyAsync(new(null, null, null, null), now, CancellationToken.None));
+        Assert.Equal(0, await Queue.RequeueManyAsync(new(null, null, null, null, AccountId: "other"), now, null, CancellationToken.None));
+        Assert.Equal(2, await Queue.RequeueManyAsync(new(null, null, null, null), now, null, CancellationToken.None));
         Assert.Equal(0, await Queue.CountRequeueableAsync(new(null, null, null, null), CancellationToken.None));
     }
 

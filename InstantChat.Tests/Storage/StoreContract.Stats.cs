@@ -57,7 +57,7 @@ public abstract partial class StoreContract
         var service = await KnownHistoryAsync();
         var failed = (await AllAsync(new EventQuery(Status: ProcessingStatus.Failed))).Single(e => e.EventType != EventTypes.Unknown);
 
-        await Queue.RequeueAsync(failed.EventId, T0.AddMinutes(2), default);
+        await Queue.RequeueAsync(failed.EventId, T0.AddMinutes(2), null, default);
 
         var report = await service.ReportAsync(default);
         Assert.Equal((1L, 4L), (report.ByStatus["failed"], report.ByStatus["pending"]));

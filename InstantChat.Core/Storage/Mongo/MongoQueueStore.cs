@@ -88,10 +88,10 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             return written;
         });
 
-    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken ct) =>
+    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, string? by, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
-            await KeepCurrentAttemptsAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), ct);
+            await KeepCurrentAttemptsAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), now, by, ct);
             var before = await db.Events.FindOneAndUpdateAsync(F.And(F.Eq("_id", eventId), F.In("status", Finished)), Requeue(now),
                 new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.Before }, ct);
             if (before is not null)
@@ -103,10 +103,10 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             return await db.Events.CountDocumentsAsync(F.Eq("_id", eventId), cancellationToken: ct) == 0 ? RequeueResult.NotFound : RequeueResult.Conflict;
         });
 
-    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken ct) =>
+    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, string? by, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
-            await KeepCurrentAttemptsAsync(Matching(filter), ct);
+            await KeepCurrentAttemptsAsync(Matching(filter), now, by, ct);
             var queued = (int)(await db.Events.UpdateManyAsync(Matching(filter), Requeue(now), cancellationToken: ct)).ModifiedCount;
             await MongoStatsStore.ApplyAsync(db, new StatDeltas().Moved(filter.Status ?? ProcessingStatus.Failed, ProcessingStatus.Pending, queued), ct);
             return queued;
@@ -167,14 +167,16 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
                     DateTimeOffset.FromUnixTimeMilliseconds(d["startedAt"].ToInt64()),
                     DateTimeOffset.FromUnixTimeMilliseconds(d["finishedAt"].ToInt64()),
                     ProcessingStatuses.TryParse(MongoEventDocuments.Str(d, "outcome"), out var s) ? s : ProcessingStatus.Failed,
-                    MongoEventDocuments.Str(d, "error"), d["processingMs"].ToDouble()))
+                    MongoEventDocuments.Str(d, "error"), d["processingMs"].ToDouble(), MongoEventDocuments.Str(d, "retriedBy"),
+                    d.TryGetValue("retriedAt", out var at) && at.IsNumeric ? DateTimeOffset.FromUnixTimeMilliseconds(at.ToInt64()) : null))
                 .ToList();
             var current = await db.Events.Find(F.Eq("_id", eventId)).FirstOrDefaultAsync(ct) is { } doc ? MongoEventDocuments.FromDocument(doc) : null;
             return AttemptHistory.WithCurrent(history, current);
         });
 
     /// <summary>Before a requeue resets them: the attempts the event rows hold go into the history (idempotent).</summary>
-    async Task KeepCurrentAttemptsAsync(FilterDefinition<BsonDocument> events, CancellationToken ct)
+    /// <summary>Keeps each matching event's current attempt in the history, marked with who asked for the retry, and when.</summary>
+    async Task KeepCurrentAttemptsAsync(FilterDefinition<BsonDocument> events, DateTimeOffset now, string? by, CancellationToken ct)
     {
         var current = (await db.Events.Find(F.And(events, F.Gt("attempts", 0), F.Ne("processedAt", BsonNull.Value))).ToListAsync(ct))
             .Select(MongoEventDocuments.FromDocument).Where(e => AttemptHistory.Current(e) is not null).ToList();
@@ -185,5 +187,10 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
             .Select(e => new ReplaceOneModel<BsonDocument>(F.Eq("_id", AttemptId(e)), AttemptDocument(e)) { IsUpsert = true })
             .ToList();
         if (writes.Count > 0) await db.Attempts.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
+        // By what the attempt is (a history document's id depends on when it was written).
+        var marks = current.Select(e => new UpdateManyModel<BsonDocument>(
+            F.And(F.Eq("eventId", e.EventId), F.Eq("attempt", e.Attempts), F.Eq("finishedAt", e.ProcessedAt!.Value.ToUnixTimeMilliseconds())),
+            U.Set("retriedBy", MongoEventDocuments.Str(by)).Set("retriedAt", now.ToUnixTimeMilliseconds()))).ToList();
+        await db.Attempts.BulkWriteAsync(marks, new BulkWriteOptions { IsOrdered = false }, ct);
     }
 }

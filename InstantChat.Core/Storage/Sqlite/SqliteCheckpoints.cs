@@ -17,8 +17,7 @@ sealed class SqliteCheckpoints(LogProgress? backlog)
     /// <summary>The cap while a burst lasts: 128 MiB of 4 KiB pages.</summary>
     internal const int BurstPages = 32_768;
 
-    /// <summary>Deliveries waiting for processing that mean a burst: about a second of processing.</summary>
-    internal const long BurstBacklog = 5_000;
+    internal const long BurstBacklog = LogProgress.BurstBacklog;
 
     /// <summary>After a burst the WAL file is cut back to this size once it is checkpointed.</summary>
     const long WalBytesKept = 64L * 1024 * 1024;

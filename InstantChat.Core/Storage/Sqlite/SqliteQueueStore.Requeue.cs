@@ -8,7 +8,7 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// <summary>Manual retries: one finished event, or every one matching a filter, back in the queue.</summary>
 public sealed partial class SqliteQueueStore
 {
-    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<RequeueResult> RequeueAsync(string eventId, DateTimeOffset now, string? by, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>
         {
             var current = ctx.Command("SELECT status FROM events WHERE event_id = $id");
@@ -17,6 +17,7 @@ public sealed partial class SqliteQueueStore
             var history = ctx.Command($"{KeepCurrentAttemptSql} AND event_id = $id");
             history.Parameters.AddWithValue("$id", eventId);
             history.ExecuteNonQuery();
+            MarkRetried(ctx, "event_id = $id", now, by, c => c.Parameters.AddWithValue("$id", eventId));
             var command = ctx.Command($"{RequeueSql} AND event_id = $id");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$id", eventId);
@@ -26,12 +27,13 @@ public sealed partial class SqliteQueueStore
             return RequeueResult.Queued;
         }, cancellationToken);
 
-    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<int> RequeueManyAsync(RequeueFilter filter, DateTimeOffset now, string? by, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>
         {
             var history = ctx.Command($"{KeepCurrentAttemptSql} AND {RequeueFilterSql}");
             BindRequeueFilter(history, filter);
             history.ExecuteNonQuery();
+            MarkRetried(ctx, RequeueFilterSql, now, by, c => BindRequeueFilter(c, filter));
             var command = ctx.Command($"{RequeueSql} AND {RequeueFilterSql}");
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             BindRequeueFilter(command, filter);
@@ -74,6 +76,19 @@ public sealed partial class SqliteQueueStore
         WHERE status IN {Finished} AND attempts > 0 AND processed_at IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM event_attempts a WHERE a.event_id = e.event_id AND a.attempt = e.attempts AND a.finished_at = e.processed_at)
         """;
+
+    /// <summary>The attempt each requeued event ends on is marked with who asked for the retry, and when.</summary>
+    static void MarkRetried(SqliteWriteContext ctx, string where, DateTimeOffset now, string? by, Action<Microsoft.Data.Sqlite.SqliteCommand> bind)
+    {
+        var mark = ctx.Command($"""
+            UPDATE event_attempts SET retried_by = $by, retried_at = $now
+            WHERE (event_id, attempt, finished_at) IN (SELECT event_id, attempts, processed_at FROM events WHERE status IN {Finished} AND {where})
+            """);
+        mark.Parameters.AddWithValue("$by", (object?)by ?? DBNull.Value);
+        mark.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        bind(mark);
+        mark.ExecuteNonQuery();
+    }
 
     // Attempts restart from zero; the ones before stay in event_attempts.
     static readonly string RequeueSql = $"""

@@ -151,7 +151,7 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
         }
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT attempt, started_at, finished_at, outcome, error, processing_ms FROM event_attempts
+            SELECT attempt, started_at, finished_at, outcome, error, processing_ms, retried_by, retried_at FROM event_attempts
             WHERE event_id = $id ORDER BY started_at
             """;
         command.Parameters.AddWithValue("$id", eventId);
@@ -161,7 +161,8 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
             list.Add(new AttemptRecord(r.GetInt32(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
                 ProcessingStatuses.TryParse(r.GetString(3), out var s) ? s : ProcessingStatus.Failed,
-                r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5)));
+                r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5),
+                r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7))));
         return AttemptHistory.WithCurrent(list, current);
     }
 

@@ -9,6 +9,8 @@ static class SqliteSchema
         ("deliveries", "replays", "INTEGER NOT NULL DEFAULT 0"),
         ("deliveries", "log_seq", "INTEGER"),
         ("users", "security_stamp", "TEXT NOT NULL DEFAULT ''"),
+        ("event_attempts", "retried_by", "TEXT"),
+        ("event_attempts", "retried_at", "INTEGER"),
     ];
 
     /// <summary>Columns no longer used: the hard account lock, replaced by in-memory sign-in throttling.</summary>

@@ -62,7 +62,9 @@ public sealed class EventsTests() : DashboardContext("admin")
         cut.WaitForAssertion(() => Assert.Contains("failed → retry", cut.FindAll("[data-testid=attempt-outcome]")[^1].TextContent));
         Assert.Contains(" at ", cut.FindAll("[data-testid=attempt-outcome]")[^1].TextContent);
         Assert.DoesNotContain("pending", cut.Find("[data-testid=detail-attempts]").TextContent);
-        Assert.Equal(["1", "2"], cut.FindAll("[data-testid=detail-attempts] tbody tr").Select(r => r.QuerySelector("td")!.TextContent));
+        Assert.Equal(["1", "2"], cut.FindAll("[data-testid=detail-attempts] tbody tr:not([data-testid=manual-retry])").Select(r => r.QuerySelector("td")!.TextContent));
+        // Between them, the manual retry that put it back, with who asked.
+        Assert.Contains("manual retry by tester at", cut.Find("[data-testid=manual-retry]").TextContent);
     }
 
     [Fact]
@@ -74,6 +76,7 @@ public sealed class EventsTests() : DashboardContext("admin")
         var cut = Render<Events>();
 
         cut.WaitForAssertion(() => Assert.Contains("ann.b", EventsPage.Row(cut, "hi there").TextContent));
+        Assert.NotNull(EventsPage.Row(cut, "hi there").QuerySelector("td[title='900000001']")); // the id on hover
     }
 
     [Fact]
@@ -207,7 +210,7 @@ public sealed class EventsTests() : DashboardContext("admin")
         Assert.Equal("failed", detail.QuerySelector("[data-testid=status-chip]")!.TextContent.Trim());
         Assert.Contains("HttpRequestException: boom", cut.Find("[data-testid=detail-error]").TextContent);
         // The processor's attempt (completed), then the retry that failed.
-        var attempts = cut.FindAll("[data-testid=detail-attempts] tbody tr");
+        var attempts = cut.FindAll("[data-testid=detail-attempts] tbody tr:not([data-testid=manual-retry])");
         Assert.Equal(2, attempts.Count);
         Assert.Contains("completed", attempts[0].TextContent);
         Assert.Contains("failed", attempts[1].TextContent);

@@ -54,12 +54,25 @@ public sealed partial class MainLayout : IDisposable
         _live = new LiveUpdates(Feed, Clock, LiveInterval, batch => InvokeAsync(async () =>
         {
             if (batch.Received.Count == 0) return;
-            var received = await Names.NameAsync(batch.Received); // people, not ids
+            var received = await NamedAsync(batch.Received); // people, not ids
             Notifications.Add(received);
             Toast(received);
             StateHasChanged();
         }));
         Notifications.Changed += OnNotificationsChanged;
+    }
+
+    /// <summary>Names are a nicety: whatever goes wrong reading them, the events are still notified, as ids.</summary>
+    async Task<IReadOnlyList<Core.EventModel.WebhookEvent>> NamedAsync(IReadOnlyList<Core.EventModel.WebhookEvent> events)
+    {
+        try
+        {
+            return await Names.NameAsync(events);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return events;
+        }
     }
 
     /// <summary>One toast at most, updated in place while it shows; a new one only once it has gone.</summary>
