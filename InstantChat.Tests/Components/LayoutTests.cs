@@ -93,6 +93,7 @@ public sealed class LayoutTests : BunitContext
         _feed.Publish(InstantChat.Core.Notifications.EventChange.Received, [e]);
 
         cut.WaitForAssertion(() => Assert.Equal("New messages from ann.b", cut.Find("[data-testid=live-toast]").TextContent));
+        Assert.Equal("555", cut.Find("[data-testid=live-toast]").GetAttribute("title")); // the id on hover
     }
 
     [Fact]

@@ -7,17 +7,18 @@ namespace InstantChat.Tests.Components.Pages;
 public sealed class OverviewTests() : DashboardContext("admin")
 {
     [Fact]
-    public async Task Render_WindowOneHour_ChartsProcessedPerMinuteAndTheDonutSaysHowMany()
+    public async Task Render_WithEvents_MinuteChartBesideTheHourlyOneWhoseWindowSwitchesAndTheDonutSaysHowMany()
     {
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again")));
         var cut = Render<Overview>();
         cut.WaitForAssertion(() => Assert.Equal("Events per hour (last 24 h, UTC)", cut.Find("[data-testid=activity-title]").TextContent));
+        Assert.Contains("Events processed per minute (last hour, UTC)", cut.Find("[data-testid=chart-minutes]").TextContent);
         Assert.Contains("messages (2)", cut.Find("[data-testid=chart-types]").TextContent);
 
-        cut.FindAll("[data-testid=activity-window] button").Single(b => b.TextContent.Trim() == "1 h").Click();
+        cut.FindAll("[data-testid=activity-window] button").Single(b => b.TextContent.Trim() == "7 days").Click();
 
-        Assert.Equal("Events processed per minute (last hour, UTC)", cut.Find("[data-testid=activity-title]").TextContent);
-        Assert.Equal("true", cut.FindAll("[data-testid=activity-window] button").Single(b => b.TextContent.Trim() == "1 h").GetAttribute("aria-pressed"));
+        Assert.Equal("Events per hour (last 7 days, UTC)", cut.Find("[data-testid=activity-title]").TextContent);
+        Assert.Equal("true", cut.FindAll("[data-testid=activity-window] button").Single(b => b.TextContent.Trim() == "7 days").GetAttribute("aria-pressed"));
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed class LiveToast
 
     public int Count { get; private set; }
 
+    /// <summary>The latest event's sender id, shown on hover beside the name the text gives.</summary>
+    public string? SenderId => _latest?.SenderId;
+
     public string Text => _latest is not { } e ? ""
         : Count == 1 ? Describe(e)
         : $"{Count:#,0} new events · latest: {e.EventType} from {Name(e)}";

@@ -3,7 +3,8 @@ using InstantChat.Core.EventModel;
 namespace InstantChat.Web.Components.Notifications;
 
 /// <summary>One notification per new event, newest first, as the bell panel shows it.</summary>
-public sealed record Notification(string EventId, string EventType, string Text, DateTimeOffset At, bool Read);
+/// <param name="SenderId">The sender's id, shown on hover beside their name.</param>
+public sealed record Notification(string EventId, string EventType, string Text, DateTimeOffset At, bool Read, string? SenderId = null);
 
 /// <summary>
 /// The signed-in session's notification history (one per circuit): bounded, with an unread count
@@ -24,7 +25,7 @@ public sealed class NotificationCenter
     {
         foreach (var e in events)
         {
-            _items.AddFirst(new Notification(e.EventId, e.EventType, LiveToast.Describe(e), e.ReceivedAt, Read: false));
+            _items.AddFirst(new Notification(e.EventId, e.EventType, LiveToast.Describe(e), e.ReceivedAt, Read: false, e.SenderId));
             Unread++;
             if (_items.Count <= Capacity) continue;
             if (!_items.Last!.Value.Read) Unread--;

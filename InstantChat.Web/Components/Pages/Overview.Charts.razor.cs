@@ -4,11 +4,11 @@ using MudBlazor;
 
 namespace InstantChat.Web.Components.Pages;
 
-/// <summary>The Overview's charts: activity over a chosen window, and events by type with their numbers.</summary>
+/// <summary>The Overview's charts: the last hour by minute, a day or a week by hour, and events by type with their numbers.</summary>
 public sealed partial class Overview
 {
-    /// <summary>The activity chart's window: the last hour minute by minute, or hour by hour over a day or a week.</summary>
-    public enum Window { Hour, Day, Week }
+    /// <summary>The hourly chart's window, beside the last hour's minute-by-minute chart: a day or a week.</summary>
+    public enum Window { Day, Week }
 
     /// <summary>Received blue, processed green, failed red: failures read as failures.</summary>
     static readonly LineChartOptions HourOptions = new() { ChartPalette = ["#1565c0", "#2e7d32", "#c62828"] };
@@ -16,19 +16,14 @@ public sealed partial class Overview
 
     Window _window = Window.Day;
     IReadOnlyList<MinuteBucket> _minutes = [];
+    List<ChartSeries<double>> _minuteSeries = [];
+    string[] _minuteLabels = [];
     List<ChartSeries<double>> _activitySeries = [];
     string[] _activityLabels = [];
     List<ChartSeries<double>> _typeSeries = [];
     string[] _typeLabels = [];
 
-    string ActivityTitle => _window switch
-    {
-        Window.Hour => "Events processed per minute (last hour, UTC)",
-        Window.Week => "Events per hour (last 7 days, UTC)",
-        _ => "Events per hour (last 24 h, UTC)",
-    };
-
-    LineChartOptions ActivityOptions => _window == Window.Hour ? MinuteOptions : HourOptions;
+    string ActivityTitle => _window == Window.Week ? "Events per hour (last 7 days, UTC)" : "Events per hour (last 24 h, UTC)";
 
     void SetWindow(Window window)
     {
@@ -38,26 +33,20 @@ public sealed partial class Overview
 
     void BuildCharts(StatsReport r)
     {
-        if (_window == Window.Hour)
-        {
-            // Every tenth label: 60 of them do not fit.
-            _activityLabels = _minutes.Select((m, i) => i % 10 == 0 ? m.Minute.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) : "").ToArray();
-            _activitySeries = [new() { Name = "Processed", Data = new(_minutes.Select(m => (double)m.Processed).ToList()) }];
-        }
-        else
-        {
-            var hours = _window == Window.Week ? r.Last7Days : r.Last24Hours;
-            // A label every fourth hour over a day, every day over a week: 24 or 168 do not fit on a phone.
-            _activityLabels = _window == Window.Week
-                ? hours.Select((h, i) => i % 24 == 0 ? h.Hour.UtcDateTime.ToString("ddd dd", CultureInfo.InvariantCulture) : "").ToArray()
-                : hours.Select((h, i) => i % 4 == 0 ? h.Hour.UtcDateTime.ToString("HH:00", CultureInfo.InvariantCulture) : "").ToArray();
-            _activitySeries =
-            [
-                new() { Name = "Received", Data = new(hours.Select(h => (double)h.Received).ToList()) },
-                new() { Name = "Processed", Data = new(hours.Select(h => (double)h.Processed).ToList()) },
-                new() { Name = "Failed", Data = new(hours.Select(h => (double)h.Failed).ToList()) },
-            ];
-        }
+        // Every tenth label: 60 of them do not fit.
+        _minuteLabels = _minutes.Select((m, i) => i % 10 == 0 ? m.Minute.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) : "").ToArray();
+        _minuteSeries = [new() { Name = "Processed", Data = new(_minutes.Select(m => (double)m.Processed).ToList()) }];
+        var hours = _window == Window.Week ? r.Last7Days : r.Last24Hours;
+        // A label every fourth hour over a day, every day over a week: 24 or 168 do not fit on a phone.
+        _activityLabels = _window == Window.Week
+            ? hours.Select((h, i) => i % 24 == 0 ? h.Hour.UtcDateTime.ToString("ddd dd", CultureInfo.InvariantCulture) : "").ToArray()
+            : hours.Select((h, i) => i % 4 == 0 ? h.Hour.UtcDateTime.ToString("HH:00", CultureInfo.InvariantCulture) : "").ToArray();
+        _activitySeries =
+        [
+            new() { Name = "Received", Data = new(hours.Select(h => (double)h.Received).ToList()) },
+            new() { Name = "Processed", Data = new(hours.Select(h => (double)h.Processed).ToList()) },
+            new() { Name = "Failed", Data = new(hours.Select(h => (double)h.Failed).ToList()) },
+        ];
         // The donut's legend carries the numbers: a slice alone does not say how many.
         var types = r.ByType.Where(t => t.Value > 0).OrderByDescending(t => t.Value).ToList();
         _typeLabels = types.Select(t => $"{t.Key} ({Shared.Format.Number(t.Value)})").ToArray();
