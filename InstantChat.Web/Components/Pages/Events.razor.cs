@@ -53,9 +53,6 @@ public sealed partial class Events : IDisposable
 
     static bool IsFinished(WebhookEvent e) => e.ProcessedStatus is ProcessingStatus.Completed or ProcessingStatus.Failed or ProcessingStatus.Skipped;
 
-    /// <summary>A long numeric id as its last digits (the whole id is on hover): rows stay one line at 1280 px.</summary>
-    static string ShortId(string? id) => Format.ShortId(id);
-
     static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     protected override async Task OnInitializedAsync()
