@@ -35,13 +35,14 @@ public sealed partial class LogProcessor(
     const int BacklogBatch = 1_000;
     const long MaxBatchBytes = 8L * 1024 * 1024;
     readonly WebhookOptions _options = options.Value;
+    readonly BurstYield _burst = new(progress, options.Value.MaxBacklog, clock);
     // One batch at a time per host: on SQLite the log position is the only thing that says what is taken.
     readonly SemaphoreSlim _one = new(1, 1);
     // The previous batch's commit, still running while the next batch is parsed.
     Task<IReadOnlyList<WebhookEvent>>? _committing;
 
     // On the background lane: when a burst saturates the CPU, acknowledgements come first and the
-    // backlog is caught up behind them (it is bounded by WEBHOOK_MAX_BACKLOG).
+    // backlog is caught up behind them (it is bounded by WEBHOOK_MAX_BACKLOG); see BurstYield.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         !_options.WorkerEnabled ? Task.CompletedTask
         : lane is null ? LoopAsync(stoppingToken)
@@ -57,6 +58,7 @@ public sealed partial class LogProcessor(
             {
                 try
                 {
+                    if (await _burst.StandAsideAsync(stoppingToken)) continue;
                     var taken = (await StepAsync(size, wait: false, stoppingToken)).Deliveries;
                     // A full batch means a backlog: take the next one larger.
                     size = taken >= size ? Math.Min(BacklogBatch, Math.Max(size, _options.BatchSize) * 2) : _options.BatchSize;
