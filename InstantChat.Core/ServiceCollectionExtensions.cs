@@ -7,6 +7,7 @@ using InstantChat.Core.Retention;
 using InstantChat.Core.Security;
 using InstantChat.Core.Simulation;
 using InstantChat.Core.Ingest;
+using InstantChat.Core.Outbound;
 using InstantChat.Core.Stats;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Subscriptions;
@@ -68,6 +69,14 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddSingleton<QueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorker>());
+        services.AddOptions<Outbound.OutboundOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<Outbound.OutboundSignal>();
+        services.AddSingleton<Outbound.DestinationDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<Outbound.DestinationDirectory>());
+        services.AddSingleton<Outbound.DestinationService>();
+        services.AddSingleton<Outbound.OutboundSender>();
+        services.AddOutboundHttp();
+        services.AddHostedService<Outbound.OutboundDispatcher>();
         services.AddSingleton<LogProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<LogProcessor>());
         // Demo traffic, off by default. Registered after the ingest writer, so it stops before it (reverse order).
@@ -121,6 +130,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommentStore, MongoCommentStore>();
         services.AddSingleton<IParticipantStore, MongoParticipantStore>();
         services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
+        services.AddSingleton<IDestinationStore, MongoDestinationStore>();
+        services.AddSingleton<IOutboundStore, MongoOutboundStore>();
         services.AddSingleton<IStatsStore, MongoStatsStore>();
         services.AddSingleton<IRetentionStore, MongoRetentionStore>();
         services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
@@ -149,6 +160,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommentStore, SqliteCommentStore>();
         services.AddSingleton<IParticipantStore, SqliteParticipantStore>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
+        services.AddSingleton<IDestinationStore, SqliteDestinationStore>();
+        services.AddSingleton<IOutboundStore, SqliteOutboundStore>();
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();

@@ -22,6 +22,7 @@ app.MapRetryEndpoints();
 app.MapTestEventEndpoints();
 app.MapConversationEndpoints();
 app.MapSubscriptionEndpoints();
+app.MapDestinationEndpoints();
 app.MapStatsEndpoints();
 app.MapKeyEndpoints();
 app.MapAccountEndpoints();

@@ -29,6 +29,8 @@ public sealed partial class LogProcessor(
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<LogProcessor> logger,
+    Outbound.DestinationDirectory destinations,
+    Outbound.OutboundSignal outbound,
     Common.BackgroundLane? lane = null) : BackgroundService
 {
     /// <summary>A backlog is taken in larger batches than WEBHOOK_BATCH_SIZE: fewer, larger commits catch up faster.</summary>
@@ -130,6 +132,7 @@ public sealed partial class LogProcessor(
         metrics.Events(inserted, "received");
         foreach (var e in inserted) if (e.Attempts > 0) metrics.Attempt(e.EventType, e.ProcessedStatus, e.ProcessingMs ?? 0);
         feed.Publish(EventChange.Received, inserted);
+        if (destinations.Enabled.Count > 0) outbound.Notify();
         return inserted;
     }
 
@@ -138,6 +141,7 @@ public sealed partial class LogProcessor(
         using var parsed = parser.ParseDelivery(entry.Body, entry.DeliveryId, entry.ReceivedAt);
         var events = new WebhookEvent[parsed.Events.Count];
         var writes = new BusinessWrite?[parsed.Events.Count];
+        var outbound = new IReadOnlyList<Outbound.OutboundTarget>[parsed.Events.Count];
         for (var i = 0; i < events.Length; i++)
         {
             var e = parsed.Events[i];
@@ -163,9 +167,11 @@ public sealed partial class LogProcessor(
                 ProcessingMs = attempt.ProcessingMs,
                 NextAttemptAt = attempt.NextAttemptAt,
             };
+            outbound[i] = destinations.TargetsFor(events[i]);
         }
         var delivery = new Delivery(entry.DeliveryId, entry.ReceivedAt, entry.ContentType, entry.Body);
-        return new IngestBatch(delivery, events, writes, entry.Seq);
+        for (var i = 0; i < outbound.Length; i++) outbound[i] ??= [];
+        return new IngestBatch(delivery, events, writes, entry.Seq, outbound);
     }
 
     [LoggerMessage(LogLevel.Error, "Processing a batch of the delivery log failed (it is taken again): {ErrorType} {Error}")]

@@ -29,6 +29,8 @@ public sealed partial class QueueWorker(
     IEventFeed feed,
     WebhookMetrics metrics,
     SubscriptionDirectory subscriptions,
+    Outbound.DestinationDirectory destinations,
+    Outbound.OutboundSignal outbound,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<QueueWorker> logger) : BackgroundService
@@ -94,6 +96,7 @@ public sealed partial class QueueWorker(
 
         var written = await StoreRetry.ExecuteAsync(async ct => await queue.CompleteAsync(outcomes, _owner, ct), cancellationToken);
         foreach (var o in outcomes) metrics.Attempt(o.Event.EventType, o.Status, o.ProcessingMs);
+        if (outcomes.Any(o => o.Outbound is { Count: > 0 })) outbound.Notify();
         var payloads = batch.ToDictionary(e => e.EventId, e => e.Payload, StringComparer.Ordinal);
         feed.Publish(EventChange.Updated, written.Select(e => e.Payload is null && payloads.GetValueOrDefault(e.EventId) is { } p ? e with { Payload = p } : e).ToList());
         return batch.Count;
@@ -125,7 +128,9 @@ public sealed partial class QueueWorker(
         }
     }
 
-    static AttemptOutcome Outcome(WebhookEvent e, Attempt a) => new(e, a.Status, a.StartedAt, a.FinishedAt, a.ProcessingMs, a.Error, a.NextAttemptAt);
+    // A retry that completes is when the event goes to its destinations (in the same commit).
+    AttemptOutcome Outcome(WebhookEvent e, Attempt a) => new(e, a.Status, a.StartedAt, a.FinishedAt, a.ProcessingMs, a.Error, a.NextAttemptAt,
+        e.EventType == EventTypes.Unknown ? null : destinations.TargetsFor(e with { ProcessedStatus = a.Status }));
 
     static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 

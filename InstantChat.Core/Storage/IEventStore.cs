@@ -43,7 +43,9 @@ public interface IEventStore
 /// <summary>One delivery as the processor made it.</summary>
 /// <param name="Writes">For each event (same order), the business write to apply when it is new; null for none.</param>
 /// <param name="LogSeq">Where its bytes are in the delivery log; null keeps them with the record instead.</param>
-public sealed record IngestBatch(Delivery Delivery, IReadOnlyList<WebhookEvent> Events, IReadOnlyList<Processing.BusinessWrite?>? Writes = null, long? LogSeq = null);
+/// <param name="Outbound">For each event (same order), the destinations it goes to when it is new; null for none.</param>
+public sealed record IngestBatch(Delivery Delivery, IReadOnlyList<WebhookEvent> Events, IReadOnlyList<Processing.BusinessWrite?>? Writes = null, long? LogSeq = null,
+    IReadOnlyList<IReadOnlyList<Outbound.OutboundTarget>>? Outbound = null);
 
 /// <summary>Per delivery: the events that were new, and how many were already stored.</summary>
 public sealed record CommitResult(IReadOnlyList<WebhookEvent> Inserted, int Duplicates);

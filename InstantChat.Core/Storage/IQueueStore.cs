@@ -90,7 +90,8 @@ public sealed record AttemptOutcome(
     DateTimeOffset FinishedAt,
     double ProcessingMs,
     string? Error,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    IReadOnlyList<Outbound.OutboundTarget>? Outbound = null);
 
 /// <param name="RetriedBy">Who put the event back in the queue after this attempt (a manual retry), and when.</param>
 public sealed record AttemptRecord(int Attempt, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, ProcessingStatus Outcome, string? Error, double ProcessingMs,

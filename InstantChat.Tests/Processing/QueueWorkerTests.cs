@@ -19,6 +19,8 @@ public sealed class QueueWorkerTests : IDisposable
     readonly SqliteStores _stores = new();
     readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     readonly CountingHandler _handler = new();
+    Core.Outbound.DestinationDirectory Destinations => _destinations ??= new(_stores.Destinations, _clock, NullLogger<Core.Outbound.DestinationDirectory>.Instance);
+    Core.Outbound.DestinationDirectory? _destinations;
 
     public void Dispose() => _stores.Dispose();
 
@@ -29,7 +31,7 @@ public sealed class QueueWorkerTests : IDisposable
         var signal = new QueueSignal();
         return new(_stores.Queue, new AttemptRunner(new HandlerRegistry(handlers ?? [_handler]), subscriptions, options, _clock, NullLogger<AttemptRunner>.Instance),
             new SqliteBusinessWrites(_stores.Writer), _stores.Bodies, new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.InstagramParser(), signal),
-            signal, feed ?? new InProcessEventFeed(), TestMetrics.Create(), subscriptions, options, _clock, NullLogger<QueueWorker>.Instance);
+            signal, feed ?? new InProcessEventFeed(), TestMetrics.Create(), subscriptions, Destinations, new Core.Outbound.OutboundSignal(), options, _clock, NullLogger<QueueWorker>.Instance);
     }
 
     async Task<List<WebhookEvent>> IngestAsync(params (string Mid, string Text)[] messages)

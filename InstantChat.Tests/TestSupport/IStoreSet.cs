@@ -19,6 +19,10 @@ public interface IStoreSet
     IConversationStore Conversations { get; }
     ICommentStore Comments { get; }
     IParticipantStore Participants { get; }
+    IDestinationStore Destinations { get; }
+    IOutboundStore Outbound { get; }
+    /// <summary>A destination exactly as stored, read behind the store's back.</summary>
+    Task<string> RawDestinationAsync(string destinationId);
     ISubscriptionStore Subscriptions { get; }
     /// <summary>The same subscriptions as another host (or this one after a restart) opens them: its own key ring instance, loaded from where the data is.</summary>
     ISubscriptionStore SubscriptionsOnAnotherHost { get; }

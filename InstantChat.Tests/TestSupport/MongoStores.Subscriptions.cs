@@ -17,4 +17,7 @@ public sealed partial class MongoStores
         Database.Subscriptions.UpdateOneAsync(Builders<BsonDocument>.Filter.Eq("_id", subscriptionId),
             Builders<BsonDocument>.Update
                 .Set("verifyToken", MongoEventDocuments.Str(verifyToken)).Set("secret", MongoEventDocuments.Str(secret)));
+
+    public async Task<string> RawDestinationAsync(string destinationId) =>
+        (await Database.Destinations.Find(Builders<BsonDocument>.Filter.Eq("_id", destinationId)).SingleAsync()).ToJson();
 }

@@ -36,6 +36,8 @@ public sealed partial class MongoStores : IStoreSet
     public ICommentStore Comments => new MongoCommentStore(Database, new MongoBusinessWrites(Database));
     public IParticipantStore Participants => new MongoParticipantStore(Database);
     public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database, Secrets);
+    public IDestinationStore Destinations => new MongoDestinationStore(Database, Secrets);
+    public IOutboundStore Outbound => new MongoOutboundStore(Database);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new MongoSubscriptionStore(Database, Sealing.For(new StorageOptions { MongoUri = Uri }, Database));
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);

@@ -22,4 +22,13 @@ public sealed partial class SqliteStores
         command.Parameters.AddWithValue("$secret", (object?)secret ?? DBNull.Value);
         return command.ExecuteNonQuery();
     });
+
+    public async Task<string> RawDestinationAsync(string destinationId)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT doc FROM destinations WHERE destination_id = $id";
+        command.Parameters.AddWithValue("$id", destinationId);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
 }

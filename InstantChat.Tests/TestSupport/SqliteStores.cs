@@ -40,6 +40,8 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public ICommentStore Comments => new SqliteCommentStore(Database, Writer);
     public IParticipantStore Participants => new SqliteParticipantStore(Database);
     public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
+    public IDestinationStore Destinations => new SqliteDestinationStore(Database, Writer, Secrets);
+    public IOutboundStore Outbound => new SqliteOutboundStore(Database, Writer);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer, DeliveryLog);

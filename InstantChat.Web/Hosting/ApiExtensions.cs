@@ -28,6 +28,7 @@ public static class ApiExtensions
         });
         services.AddDashboardAuthentication(configuration);
         services.AddSingleton<Endpoints.WebhookAdmission>();
+        services.AddSingleton<InstantChat.Core.Outbound.IOutboundPayloads, Endpoints.EventPayloads>();
         // Kestrel reads ahead up to this much of a request the app has not read yet, per connection
         // (1 MiB by default, in pinned memory): 300 slow senders would hold 300 MiB outside the
         // in-flight budget. 64 KiB still keeps a fast sender's socket busy.

@@ -45,6 +45,8 @@ public sealed class MongoDatabase : IDisposable
     public IMongoCollection<BsonDocument> ApiKeys => Database.GetCollection<BsonDocument>("api_keys");
     public IMongoCollection<BsonDocument> Stats => Database.GetCollection<BsonDocument>("stat_counters");
     public IMongoCollection<BsonDocument> Subscriptions => Database.GetCollection<BsonDocument>("subscriptions");
+    public IMongoCollection<BsonDocument> Destinations => Database.GetCollection<BsonDocument>("destinations");
+    public IMongoCollection<BsonDocument> Outbound => Database.GetCollection<BsonDocument>("outbound_messages");
 
     /// <summary>
     /// Duplicate key (11000): the driver reports it as a write, bulk-write or command exception

@@ -56,6 +56,7 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
         }
         var results = new CommitResult[batches.Count];
         var mine = new List<(IngestBatch Batch, List<WebhookEvent> Events, List<BusinessWrite> Writes)>();
+        var outbound = new List<(WebhookEvent, Outbound.OutboundTarget)>();
         for (var i = 0; i < batches.Count; i++)
         {
             var (b, events, writes) = (batches[i], new List<WebhookEvent>(), new List<BusinessWrite>());
@@ -66,12 +67,15 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
                 if (delivery != b.Delivery.DeliveryId || events.Any(e => e.DeduplicationKey == b.Events[j].DeduplicationKey)) continue;
                 events.Add(b.Events[j] with { EventId = eventId });
                 if (b.Writes?[j] is { } write) writes.Add(write);
+                if (b.Outbound?[j] is { Count: > 0 } targets) foreach (var t in targets) outbound.Add((events[^1], t));
             }
             results[i] = new CommitResult(events, b.Events.Count - events.Count);
             mine.Add((b, events, writes));
         }
         // 2. Their effects: commutative upserts, safe to repeat.
         await MongoBusinessWrites.ApplyAsync(db, null, mine.SelectMany(m => m.Writes).ToList(), ct);
+        // Before the batch is marked done: taken again after a crash, the same upserts add nothing.
+        await MongoOutboundStore.CreateAsync(db, outbound, ct);
         await MongoParticipantStore.RecordAsync(db, People.Participants.Seen(mine.SelectMany(m => m.Events)), ct);
         var failed = mine.SelectMany(m => m.Events).Where(e => e is { Attempts: > 0, LastError: not null, ProcessedStatus: ProcessingStatus.Pending or ProcessingStatus.Failed })
             .Select(e => new ReplaceOneModel<BsonDocument>(F.Eq("_id", MongoQueueStore.AttemptId(e)), MongoQueueStore.AttemptDocument(e)) { IsUpsert = true }).ToList();

@@ -99,6 +99,13 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
         ], cancellationToken);
         await db.Messages.Indexes.CreateOneAsync(Index("ix_thread", new BsonDocument { { "conversationId", 1 }, { "timestamp", 1 } }), cancellationToken: cancellationToken);
         await db.Reactions.Indexes.CreateOneAsync(Index("ix_message", new BsonDocument { { "accountId", 1 }, { "mid", 1 } }), cancellationToken: cancellationToken);
+        await db.Outbound.Indexes.CreateManyAsync(
+        [
+            Index("ux_event_destination", new BsonDocument { { "eventId", 1 }, { "destinationId", 1 } }, unique: true),
+            Index("ix_due", new BsonDocument { { "destinationId", 1 }, { "status", 1 }, { "nextAttemptAt", 1 } }),
+            Index("ix_conversation", new BsonDocument { { "destinationId", 1 }, { "orderKey", 1 }, { "status", 1 }, { "eventId", 1 } }),
+            Index("ix_list", new BsonDocument { { "destinationId", 1 }, { "_id", -1 } }),
+        ], cancellationToken);
         await db.Comments.Indexes.CreateManyAsync(
         [
             Index("ix_time", new BsonDocument("timestamp", -1)),

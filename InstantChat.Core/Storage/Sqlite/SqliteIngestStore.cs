@@ -23,6 +23,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
             var results = new CommitResult[batches.Count];
             var lastRowid = SqliteEventColumns.LastRowid(ctx);
             var writesOfNew = new List<Processing.BusinessWrite>();
+            var outbound = new List<(WebhookEvent, Outbound.OutboundTarget)>();
             for (var b = 0; b < batches.Count; b++)
             {
                 var (events, writes) = (batches[b].Events, batches[b].Writes);
@@ -34,6 +35,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                     if (insert.ExecuteNonQuery() != 1) continue; // a duplicate: its effect is in already
                     inserted.Add(events[i]);
                     if (writes?[i] is { } write) writesOfNew.Add(write);
+                    if (batches[b].Outbound?[i] is { Count: > 0 } targets) foreach (var t in targets) outbound.Add((events[i], t));
                     if (events[i] is { Attempts: > 0, LastError: not null, ProcessedStatus: ProcessingStatus.Pending or ProcessingStatus.Failed } failed)
                         SqliteQueueStore.RecordFirstAttempt(ctx, failed);
                 }
@@ -62,6 +64,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                 results[b] = new CommitResult(inserted, batches[b].Events.Count - inserted.Count);
             }
             SqliteBusinessWrites.Apply(ctx, writesOfNew);
+            if (outbound.Count > 0) SqliteOutboundStore.Create(ctx, outbound);
             SqliteParticipantStore.Record(ctx, Participants.Seen(results.SelectMany(r => r.Inserted)));
             SqliteEventColumns.IndexTextAfter(ctx, lastRowid);
             SqliteStatsStore.Apply(ctx, new StatDeltas().ReceivedAndAttempted(results.SelectMany(r => r.Inserted)));

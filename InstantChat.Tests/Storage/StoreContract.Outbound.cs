@@ -1,0 +1,186 @@
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Outbound;
+using InstantChat.Core.Storage;
+using InstantChat.Tests.TestSupport;
+
+namespace InstantChat.Tests.Storage;
+
+public abstract partial class StoreContract
+{
+    IOutboundStore Outbound => Stores.Outbound;
+
+    static Destination NewDestination(string id, Ordering ordering = Ordering.None, DestinationFilter? filter = null) => new()
+    {
+        DestinationId = id,
+        Name = "crm " + id,
+        Url = "https://crm.example.com/hooks/" + id,
+        Filter = filter ?? DestinationFilter.Everything,
+        Ordering = ordering,
+        Headers = new Dictionary<string, string> { ["authorization"] = "Bearer crm-token" },
+        Secrets = new DestinationSecrets("whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAx"),
+        CreatedAt = T0,
+        UpdatedAt = T0,
+    };
+
+    /// <summary>A delivery whose events finished processing, forwarded to <paramref name="targets"/>.</summary>
+    async Task<IReadOnlyList<WebhookEvent>> CommitForwardedAsync(byte[] body, DateTimeOffset at, params OutboundTarget[] targets)
+    {
+        var batch = Batch(body, at);
+        var events = batch.Events.Select(e => e with { ProcessedStatus = ProcessingStatus.Completed, Attempts = 1 }).ToList();
+        var result = await Ingest.CommitAsync([batch with { Events = events, Outbound = events.Select(_ => (IReadOnlyList<OutboundTarget>)targets).ToList() }], CancellationToken.None);
+        return result[0].Inserted;
+    }
+
+    static byte[] Dm(string mid, string sender) => Deliveries.Envelope(Deliveries.Message(mid, "hello " + mid, sender));
+
+    async Task<IReadOnlyList<OutboundMessage>> TakeAsync(string destinationId, DateTimeOffset now, int max = 10) =>
+        await Outbound.TakeDueAsync(destinationId, max, now, now.AddMinutes(2), "host-a", CancellationToken.None);
+
+    static OutboundAttempt AttemptOf(OutboundMessage m, DateTimeOffset at, int? status, string? error = null) =>
+        new(m.MessageId, m.TotalAttempts + 1, at, status, 12.5, new Dictionary<string, string> { ["content-type"] = "text/plain" }, "answer body", error);
+
+    [Fact]
+    public async Task Destinations_CreateFindUpdateDelete_RoundTripsWithSecretsSealed()
+    {
+        var d = NewDestination("dst_1");
+        await Stores.Destinations.CreateAsync(d, default);
+
+        var found = await Stores.Destinations.FindAsync("dst_1", default);
+        Assert.Equal(d.Secrets.Current, found!.Secrets.Current);
+        Assert.Equal("Bearer crm-token", found.Headers["authorization"]);
+        Assert.DoesNotContain(d.Secrets.Current, await Stores.RawDestinationAsync("dst_1"));
+
+        Assert.True(await Stores.Destinations.UpdateAsync(found with { Enabled = false, Name = "renamed" }, default));
+        Assert.Equal(("renamed", false), ((await Stores.Destinations.ListAsync(default)).Single().Name, (await Stores.Destinations.ListAsync(default)).Single().Enabled));
+        Assert.True(await Stores.Destinations.DeleteAsync("dst_1", default));
+        Assert.Null(await Stores.Destinations.FindAsync("dst_1", default));
+        Assert.False(await Stores.Destinations.DeleteAsync("dst_1", default));
+    }
+
+    [Fact]
+    public async Task Outbound_NewEventWithTwoTargets_OneDueMessageForEach()
+    {
+        var events = await CommitForwardedAsync(Dm("m1", "900000001"), T0, new OutboundTarget("dst_a", Ordering.None), new OutboundTarget("dst_b", Ordering.Conversation));
+
+        var a = Assert.Single(await TakeAsync("dst_a", T0.AddSeconds(1)));
+        var b = Assert.Single(await TakeAsync("dst_b", T0.AddSeconds(1)));
+        Assert.Equal((events[0].EventId, OutboundStatus.Pending, (string?)null), (a.EventId, a.Status, a.OrderKey));
+        Assert.Equal($"{Deliveries.Account}:900000001", b.OrderKey);
+        Assert.NotEqual(a.MessageId, b.MessageId);
+    }
+
+    [Fact]
+    public async Task Outbound_SameDeliveryCommittedTwice_NoSecondMessage()
+    {
+        var body = Dm("m1", "900000001");
+        await CommitForwardedAsync(body, T0, new OutboundTarget("dst_a", Ordering.None));
+        await CommitForwardedAsync(body, T0, new OutboundTarget("dst_a", Ordering.None));
+
+        Assert.Single((await Outbound.ListAsync(new OutboundQuery("dst_a"), default)).Items);
+    }
+
+    [Fact]
+    public async Task Outbound_TakeDue_HeldMessageIsNotTakenAgainUntilItsLeaseEnds()
+    {
+        await CommitForwardedAsync(Dm("m1", "900000001"), T0, new OutboundTarget("dst_a", Ordering.None));
+
+        Assert.Single(await TakeAsync("dst_a", T0.AddSeconds(1)));
+        Assert.Empty(await Outbound.TakeDueAsync("dst_a", 10, T0.AddSeconds(2), T0.AddMinutes(3), "host-b", default));
+        Assert.Single(await Outbound.TakeDueAsync("dst_a", 10, T0.AddMinutes(5), T0.AddMinutes(7), "host-b", default));
+    }
+
+    [Fact]
+    public async Task Outbound_ConversationOrdering_OnlyTheFirstUnfinishedOfEachConversationIsDue()
+    {
+        var target = new OutboundTarget("dst_o", Ordering.Conversation);
+        await CommitForwardedAsync(Dm("a1", "900000001"), T0, target);
+        await CommitForwardedAsync(Dm("a2", "900000001"), T0.AddMilliseconds(5), target);
+        await CommitForwardedAsync(Dm("b1", "900000002"), T0.AddMilliseconds(10), target);
+
+        var first = await TakeAsync("dst_o", T0.AddSeconds(1));
+        Assert.Equal(2, first.Count); // a1 and b1; a2 waits for a1
+        var a1 = first.Single(m => m.OrderKey!.EndsWith("900000001", StringComparison.Ordinal));
+        Assert.Empty(await TakeAsync("dst_o", T0.AddMinutes(1)));
+
+        await Outbound.RecordAsync(a1 with { Status = OutboundStatus.Delivered, Attempts = 1, TotalAttempts = 1, NextAttemptAt = null }, AttemptOf(a1, T0.AddSeconds(2), 200), default);
+        var next = Assert.Single(await TakeAsync("dst_o", T0.AddSeconds(3)));
+        Assert.True(string.CompareOrdinal(next.EventId, a1.EventId) > 0);
+        Assert.Equal(a1.OrderKey, next.OrderKey);
+    }
+
+    [Fact]
+    public async Task Outbound_FailedAttempt_KeptWithItsAnswerAndScheduled()
+    {
+        await CommitForwardedAsync(Dm("m1", "900000001"), T0, new OutboundTarget("dst_a", Ordering.None));
+        var m = Assert.Single(await TakeAsync("dst_a", T0.AddSeconds(1)));
+
+        await Outbound.RecordAsync(m with { Attempts = 1, TotalAttempts = 1, NextAttemptAt = T0.AddSeconds(6), LastError = "HTTP 500" }, AttemptOf(m, T0.AddSeconds(1), 500, "HTTP 500"), default);
+
+        var stored = await Outbound.FindAsync(m.MessageId, default);
+        Assert.Equal((OutboundStatus.Pending, 1, T0.AddSeconds(6), "HTTP 500"), (stored!.Status, stored.Attempts, stored.NextAttemptAt, stored.LastError));
+        var attempt = Assert.Single(await Outbound.AttemptsAsync([m.MessageId], default));
+        Assert.Equal((1, (int?)500, "answer body", "text/plain"), (attempt.Number, attempt.StatusCode, attempt.ResponseBody, attempt.ResponseHeaders["content-type"]));
+        Assert.Empty(await TakeAsync("dst_a", T0.AddSeconds(5)));
+        Assert.Single(await TakeAsync("dst_a", T0.AddSeconds(6)));
+    }
+
+    [Fact]
+    public async Task Outbound_RetryFailed_PendingAgainWithItsHistory()
+    {
+        await CommitForwardedAsync(Dm("m1", "900000001"), T0, new OutboundTarget("dst_a", Ordering.None));
+        await CommitForwardedAsync(Dm("m2", "900000001"), T0, new OutboundTarget("dst_a", Ordering.None));
+        var taken = await TakeAsync("dst_a", T0.AddSeconds(1));
+        await Outbound.RecordAsync(taken[0] with { Status = OutboundStatus.Failed, Attempts = 8, TotalAttempts = 1, NextAttemptAt = null }, AttemptOf(taken[0], T0.AddSeconds(1), 500), default);
+        await Outbound.RecordAsync(taken[1] with { Status = OutboundStatus.Delivered, Attempts = 1, TotalAttempts = 1, NextAttemptAt = null }, AttemptOf(taken[1], T0.AddSeconds(1), 204), default);
+
+        Assert.Equal(1, await Outbound.RetryAsync("dst_a", null, OutboundStatus.Failed, T0.AddSeconds(10), default));
+
+        var again = Assert.Single(await TakeAsync("dst_a", T0.AddSeconds(10)));
+        Assert.Equal((taken[0].MessageId, 0, 1), (again.MessageId, again.Attempts, again.TotalAttempts));
+        Assert.Single(await Outbound.AttemptsAsync([again.MessageId], default));
+        Assert.Equal(1, (await Outbound.PendingAsync(default))["dst_a"]);
+    }
+
+    [Fact]
+    public async Task Outbound_ReplaySince_MatchingEventsDueAgainUnderTheirIds()
+    {
+        await CommitForwardedAsync(Dm("old", "900000001"), T0, new OutboundTarget("dst_r", Ordering.None));
+        var later = await CommitForwardedAsync(Dm("new", "900000001"), T0.AddHours(1), new OutboundTarget("dst_r", Ordering.None));
+        await CommitForwardedAsync(Deliveries.Comment("c1", "900000003", "ann"), T0.AddHours(2));
+        foreach (var m in await TakeAsync("dst_r", T0.AddHours(3)))
+            await Outbound.RecordAsync(m with { Status = OutboundStatus.Delivered, Attempts = 1, TotalAttempts = 1, NextAttemptAt = null }, AttemptOf(m, T0.AddHours(3), 200), default);
+        var before = (await Outbound.ListAsync(new OutboundQuery("dst_r", EventId: later[0].EventId), default)).Items.Single();
+
+        var count = await Outbound.ReplayAsync(NewDestination("dst_r", filter: new DestinationFilter(["messages"], null, null)), T0.AddMinutes(30), T0.AddHours(4), default);
+
+        Assert.Equal(1, count); // "new" only: "old" is earlier, the comment does not match
+        var replayed = Assert.Single(await TakeAsync("dst_r", T0.AddHours(4)));
+        Assert.Equal(before.MessageId, replayed.MessageId);
+    }
+
+    [Fact]
+    public async Task Outbound_List_NewestFirstInKeysetPages()
+    {
+        for (var i = 0; i < 5; i++) await CommitForwardedAsync(Dm($"m{i}", "900000001"), T0.AddSeconds(i), new OutboundTarget("dst_p", Ordering.None));
+
+        var first = await Outbound.ListAsync(new OutboundQuery("dst_p", Limit: 3), default);
+        var second = await Outbound.ListAsync(new OutboundQuery("dst_p", Limit: 3, Cursor: first.NextCursor), default);
+
+        Assert.Equal(3, first.Items.Count);
+        Assert.Equal(2, second.Items.Count);
+        Assert.Null(second.NextCursor);
+        var ids = first.Items.Concat(second.Items).Select(m => m.MessageId).ToList();
+        Assert.Equal(ids.OrderByDescending(x => x, StringComparer.Ordinal), ids);
+    }
+
+    [Fact]
+    public async Task Destinations_Delete_RemovesItsMessages()
+    {
+        await Stores.Destinations.CreateAsync(NewDestination("dst_x"), default);
+        await CommitForwardedAsync(Dm("m1", "900000001"), T0, new OutboundTarget("dst_x", Ordering.None));
+
+        await Stores.Destinations.DeleteAsync("dst_x", default);
+
+        Assert.Empty((await Outbound.ListAsync(new OutboundQuery("dst_x"), default)).Items);
+    }
+}
