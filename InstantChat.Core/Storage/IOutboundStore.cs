@@ -57,6 +57,9 @@ public interface IOutboundStore
     /// </summary>
     Task<int> ReplayAsync(Destination destination, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Each destination's attempts since <paramref name="since"/> (hourly counters, so the window starts on an hour).</summary>
+    Task<IReadOnlyDictionary<string, DestinationHealthCounts>> HealthAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Pending messages per destination (the backlog the page shows).</summary>
     Task<IReadOnlyDictionary<string, long>> PendingAsync(CancellationToken cancellationToken);
 }

@@ -183,4 +183,23 @@ public abstract partial class StoreContract
 
         Assert.Empty((await Outbound.ListAsync(new OutboundQuery("dst_x"), default)).Items);
     }
+
+    [Fact]
+    public async Task Outbound_Health_CountsAttemptsRateAndLatencyPerDestination()
+    {
+        for (var i = 0; i < 4; i++) await CommitForwardedAsync(Dm($"h{i}", "900000001"), T0, new OutboundTarget("dst_h", Ordering.None));
+        var taken = await TakeAsync("dst_h", T0.AddSeconds(1));
+        for (var i = 0; i < taken.Count; i++)
+        {
+            var attempt = AttemptOf(taken[i], T0.AddSeconds(2 + i), i == 3 ? 500 : 200) with { DurationMs = i == 3 ? 3_000 : 20 };
+            await Outbound.RecordAsync(taken[i] with { Status = i == 3 ? OutboundStatus.Pending : OutboundStatus.Delivered, Attempts = 1, TotalAttempts = 1 }, attempt, default);
+        }
+
+        var health = (await Outbound.HealthAsync(T0.AddHours(-24), default))["dst_h"];
+
+        Assert.Equal((4L, 3L, 0.75), (health.Attempts, health.Succeeded, health.SuccessRate));
+        Assert.Equal(5_000, health.P95Ms); // the slow one is in the 2.5–5 s bucket
+        Assert.Equal((T0.AddSeconds(5), (int?)500), (health.LastAttemptAt, health.LastStatusCode));
+        Assert.Empty(await Outbound.HealthAsync(T0.AddHours(2), default));
+    }
 }

@@ -38,6 +38,17 @@ public sealed partial class MongoOutboundStore
         return groups.ToDictionary(g => g["_id"].AsString, g => g["n"].ToInt64());
     });
 
+    public Task<IReadOnlyDictionary<string, DestinationHealthCounts>> HealthAsync(DateTimeOffset since, CancellationToken ct) =>
+        MongoEventStore.Guard(async () =>
+        {
+            var rows = await db.DestinationStats.Find(F.Gte("hour", since.ToUnixTimeSeconds() / 3600)).ToListAsync(ct);
+            return DestinationHealthSum.Of(rows.Select(d => (d["destinationId"].AsString, new DestinationHealthCounts(
+                d.GetValue("attempts", 0).ToInt64(), d.GetValue("succeeded", 0).ToInt64(),
+                DestinationHealthCounts.BucketBounds.Select((_, i) => d.GetValue($"l{i}", 0).ToInt64()).ToList(),
+                d.TryGetValue("lastAttemptAt", out var at) && at.IsNumeric ? DateTimeOffset.FromUnixTimeMilliseconds(at.ToInt64()) : null,
+                d.TryGetValue("lastStatusCode", out var c) && c.IsNumeric ? c.ToInt32() : null))));
+        });
+
     public Task<int> ReplayAsync(Destination destination, DateTimeOffset since, DateTimeOffset now, CancellationToken ct) => MongoEventStore.Guard(async () =>
     {
         var events = await db.Events.Find(F.And(F.Gte("_id", EventIds.MinFor(since)), F.In("status", new[] { "completed", "skipped" }))).ToListAsync(ct);

@@ -51,7 +51,11 @@ public sealed partial class MongoOutboundStore(MongoDatabase db) : IOutboundStor
                 // Conversation order: only the first unfinished message of each conversation may go.
                 var unfinished = await db.Outbound.Find(F.And(F.Eq("destinationId", destinationId), F.In("orderKey", keys), F.Eq("status", 0))).ToListAsync(ct);
                 var first = unfinished.Select(Read).GroupBy(m => m.OrderKey!).ToDictionary(g => g.Key, g => g.MinBy(m => m.EventId, StringComparer.Ordinal)!.MessageId);
-                candidates = candidates.Where(m => m.OrderKey is null || first.GetValueOrDefault(m.OrderKey) == m.MessageId).ToList();
+                // Hosts process log ranges side by side, so an earlier event of a conversation may not have its
+                // message yet: an ordered message waits until every delivery received before it is processed.
+                var oldestOpen = await db.Log.Find(F.Ne("state", MongoDeliveryLog.Done)).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).Limit(1).FirstOrDefaultAsync(ct);
+                var watermark = oldestOpen is null ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(oldestOpen["receivedAt"].ToInt64());
+                candidates = candidates.Where(m => m.OrderKey is null || (first.GetValueOrDefault(m.OrderKey) == m.MessageId && m.CreatedAt < watermark)).ToList();
             }
             if (candidates.Count == 0) return [];
             var token = $"{holder}/{Guid.NewGuid():N}";
@@ -68,7 +72,14 @@ public sealed partial class MongoOutboundStore(MongoDatabase db) : IOutboundStor
             .Set("lastAttemptAt", Ms(a.At)).Set("lastStatusCode", a.StatusCode is { } c ? (BsonValue)c : BsonNull.Value)
             .Set("lastError", (BsonValue?)m.LastError ?? BsonNull.Value).Unset("leaseUntil").Unset("leaseHolder")
             .AddToSet("history", AttemptDocument(a));
-        await db.Outbound.UpdateOneAsync(F.Eq("_id", m.MessageId), update, cancellationToken: ct);
+        if ((await db.Outbound.UpdateOneAsync(F.Eq("_id", m.MessageId), update, cancellationToken: ct)).MatchedCount == 0) return false;
+        // The destination's hourly counters: increments, safe beside other hosts' (a crash between the two writes loses one count).
+        var hour = a.At.ToUnixTimeSeconds() / 3600;
+        await db.DestinationStats.UpdateOneAsync(F.Eq("_id", $"{m.DestinationId}:{hour}"),
+            U.SetOnInsert("destinationId", m.DestinationId).SetOnInsert("hour", hour)
+             .Inc("attempts", 1).Inc("succeeded", a.Succeeded ? 1 : 0).Inc($"l{DestinationHealthCounts.BucketOf(a.DurationMs)}", 1)
+             .Set("lastAttemptAt", Ms(a.At)).Set("lastStatusCode", a.StatusCode is { } code ? (BsonValue)code : BsonNull.Value),
+            new UpdateOptions { IsUpsert = true }, ct);
         return true;
     });
 

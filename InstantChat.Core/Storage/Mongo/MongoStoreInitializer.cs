@@ -106,6 +106,7 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             Index("ix_conversation", new BsonDocument { { "destinationId", 1 }, { "orderKey", 1 }, { "status", 1 }, { "eventId", 1 } }),
             Index("ix_list", new BsonDocument { { "destinationId", 1 }, { "_id", -1 } }),
         ], cancellationToken);
+        await db.DestinationStats.Indexes.CreateOneAsync(Index("ix_hour", new BsonDocument("hour", 1)), cancellationToken: cancellationToken);
         await db.Comments.Indexes.CreateManyAsync(
         [
             Index("ix_time", new BsonDocument("timestamp", -1)),

@@ -67,6 +67,20 @@ public sealed partial class SqliteOutboundStore
         return counts;
     }
 
+    public async Task<IReadOnlyDictionary<string, DestinationHealthCounts>> HealthAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT destination_id, attempts, succeeded, latency, last_attempt_at, last_status_code FROM destination_stats WHERE hour >= $hour ORDER BY destination_id, hour";
+        command.Parameters.AddWithValue("$hour", since.ToUnixTimeSeconds() / 3600);
+        var rows = new List<(string Id, DestinationHealthCounts Counts)>();
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+            rows.Add((r.GetString(0), new DestinationHealthCounts(r.GetInt64(1), r.GetInt64(2), JsonSerializer.Deserialize<long[]>(r.GetString(3)) ?? [],
+                r.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), r.IsDBNull(5) ? null : r.GetInt32(5))));
+        return DestinationHealthSum.Of(rows);
+    }
+
     /// <summary>Reads the events since <paramref name="since"/> (a key range: ids are time-ordered), matches them here, and writes in one commit.</summary>
     public Task<int> ReplayAsync(Destination destination, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>

@@ -30,6 +30,16 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         CREATE INDEX IF NOT EXISTS outbound_due ON outbound_messages (destination_id, next_attempt_at) WHERE status = 0;
         CREATE INDEX IF NOT EXISTS outbound_conversation ON outbound_messages (destination_id, order_key, event_id) WHERE status = 0 AND order_key IS NOT NULL;
         CREATE INDEX IF NOT EXISTS outbound_list ON outbound_messages (destination_id, message_id);
+        CREATE TABLE IF NOT EXISTS destination_stats (
+            destination_id   TEXT NOT NULL,
+            hour             INTEGER NOT NULL,
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            succeeded        INTEGER NOT NULL DEFAULT 0,
+            latency          TEXT NOT NULL DEFAULT '[0,0,0,0,0,0,0,0,0,0,0,0]',
+            last_attempt_at  INTEGER,
+            last_status_code INTEGER,
+            PRIMARY KEY (destination_id, hour)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS outbound_attempts (
             message_id       TEXT NOT NULL,
             number           INTEGER NOT NULL,
@@ -111,6 +121,7 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         p.AddWithValue("$code", (object?)attempt.StatusCode ?? DBNull.Value);
         p.AddWithValue("$error", (object?)m.LastError ?? DBNull.Value);
         if (update.ExecuteNonQuery() == 0) return 0; // deleted with its destination meanwhile
+        CountAttempt(ctx, m.DestinationId, attempt);
         var insert = ctx.Command("""
             INSERT INTO outbound_attempts (message_id, number, at, status_code, duration_ms, response_headers, response_body, error)
             VALUES ($id, $number, $at, $code, $ms, $headers, $body, $error) ON CONFLICT DO NOTHING
@@ -158,6 +169,28 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
             for (var i = 0; ids is not null && i < ids.Count; i++) p.AddWithValue($"$m{i}", ids[i]);
             return ids is { Count: 0 } ? 0 : command.ExecuteNonQuery();
         }, cancellationToken);
+
+    /// <summary>The destination's hourly counters, in the same write as the attempt.</summary>
+    static void CountAttempt(SqliteWriteContext ctx, string destinationId, OutboundAttempt attempt)
+    {
+        var bucket = DestinationHealthCounts.BucketOf(attempt.DurationMs);
+        var command = ctx.Command($$"""
+            INSERT INTO destination_stats (destination_id, hour, attempts, succeeded, latency, last_attempt_at, last_status_code)
+            VALUES ($destination, $hour, 1, $ok, json_set('[0,0,0,0,0,0,0,0,0,0,0,0]', '$[{{bucket}}]', 1), $at, $code)
+            ON CONFLICT (destination_id, hour) DO UPDATE SET
+                attempts = attempts + 1, succeeded = succeeded + excluded.succeeded,
+                latency = json_set(latency, '$[{{bucket}}]', json_extract(latency, '$[{{bucket}}]') + 1),
+                last_attempt_at = max(last_attempt_at, excluded.last_attempt_at),
+                last_status_code = CASE WHEN excluded.last_attempt_at >= last_attempt_at THEN excluded.last_status_code ELSE last_status_code END
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("$destination", destinationId);
+        p.AddWithValue("$hour", attempt.At.ToUnixTimeSeconds() / 3600);
+        p.AddWithValue("$ok", attempt.Succeeded ? 1 : 0);
+        p.AddWithValue("$at", attempt.At.ToUnixTimeMilliseconds());
+        p.AddWithValue("$code", (object?)attempt.StatusCode ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
 
     internal static List<OutboundMessage> ReadAll(SqliteCommand command)
     {
