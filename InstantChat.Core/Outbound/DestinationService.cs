@@ -6,6 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace InstantChat.Core.Outbound;
 
+/// <summary>A destination with how it has been doing: the last 24 h of attempts, its backlog, its circuit (as this host sees it).</summary>
+public sealed record DestinationStatus(Destination Destination, DestinationHealthCounts Last24Hours, long Backlog, CircuitState Circuit);
+
 /// <summary>A destination as created or rotated: the only time its secret is shown.</summary>
 public sealed record DestinationWithSecret(Destination Destination, string Secret);
 
@@ -14,6 +17,8 @@ public sealed partial class DestinationService(
     IDestinationStore store,
     IOutboundStore messages,
     DestinationDirectory directory,
+    OutboundSender sender,
+    CircuitStates circuits,
     OutboundSignal signal,
     IOptions<OutboundOptions> options,
     TimeProvider clock,
@@ -22,6 +27,26 @@ public sealed partial class DestinationService(
     public Task<IReadOnlyList<Destination>> ListAsync(CancellationToken ct) => store.ListAsync(ct);
 
     public Task<Destination?> FindAsync(string destinationId, CancellationToken ct) => store.FindAsync(destinationId, ct);
+
+    /// <summary>Every destination with its health: three reads in all (destinations, hourly counters, pending counts), whatever the volume.</summary>
+    public async Task<IReadOnlyList<DestinationStatus>> StatusesAsync(CancellationToken ct)
+    {
+        var all = await store.ListAsync(ct);
+        var health = await messages.HealthAsync(clock.GetUtcNow().AddHours(-24), ct);
+        var pending = await messages.PendingAsync(ct);
+        return all.Select(d => new DestinationStatus(d, health.GetValueOrDefault(d.DestinationId) ?? DestinationHealthCounts.None,
+            pending.GetValueOrDefault(d.DestinationId), circuits.Of(d.DestinationId).State)).ToList();
+    }
+
+    public async Task<ChangeResult<OutboundAttempt>> SendTestAsync(string destinationId, CancellationToken ct) =>
+        await store.FindAsync(destinationId, ct) is { } d ? Change.Done(await sender.SendTestAsync(d, ct)) : Change.NotFound;
+
+    /// <summary>An event's messages, one per destination, with their attempts (the event drawer's deliveries).</summary>
+    public async Task<(IReadOnlyList<OutboundMessage> Messages, IReadOnlyList<OutboundAttempt> Attempts)> ForEventAsync(string eventId, CancellationToken ct)
+    {
+        var found = await messages.ForEventAsync(eventId, ct);
+        return (found, await messages.AttemptsAsync(found.Select(m => m.MessageId).ToList(), ct));
+    }
 
     public async Task<ChangeResult<DestinationWithSecret>> CreateAsync(DestinationBody? body, string? by, CancellationToken ct)
     {

@@ -48,6 +48,31 @@ public sealed class OutboundSender(IHttpClientFactory http, IOutboundPayloads pa
         }
     }
 
+    /// <summary>
+    /// "Send a test event": a sample event, signed like any other, sent now and not stored. What
+    /// came back (or why nothing did) is the answer; the destination's circuit counts it like any request.
+    /// </summary>
+    public async Task<OutboundAttempt> SendTestAsync(Destination destination, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var message = new OutboundMessage { MessageId = "msg_test_" + EventModel.EventIds.New(now), DestinationId = destination.DestinationId, EventId = "test", CreatedAt = now };
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            eventId = "test", eventType = "test", receivedAt = now, content = new { text = "A test event from InstantChat Webhooks: this destination is reachable and can check signatures." },
+        });
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var request = Request(destination, message, body, now);
+            using var response = await http.CreateClient(OutboundHttp.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return Attempt(message, now, (int)response.StatusCode, Elapsed(started), Headers(response), await ReadStartAsync(response, cancellationToken), null);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Attempt(message, now, null, Elapsed(started), null, null, ex is BrokenCircuitException ? "the circuit is open: the destination failed too often lately" : Describe(ex));
+        }
+    }
+
     HttpRequestMessage Request(Destination destination, OutboundMessage message, string body, DateTimeOffset now)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, destination.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

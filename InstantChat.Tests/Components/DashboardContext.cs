@@ -34,6 +34,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         {
             ["DATA_DIR"] = _dir.Path,
             ["MONGO_URI"] = storeDown ? DeadMongo : null,
+            ["DESTINATIONS_ALLOW_PRIVATE"] = "true", // destination tests send to a receiver on 127.0.0.1
         }).Build();
         Services.AddSingleton<IConfiguration>(config);
         Services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -43,6 +44,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddScoped<NotificationCenter>();
         Services.AddScoped<InstantChat.Web.Components.Shared.ViewerTime>();
         Services.AddSingleton<InstantChat.Web.Components.Shared.ParticipantNames>();
+        Services.AddSingleton<Core.Outbound.IOutboundPayloads, InstantChat.Web.Endpoints.EventPayloads>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
         auth.SetAuthorized(role);

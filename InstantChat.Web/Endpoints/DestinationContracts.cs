@@ -55,3 +55,14 @@ public sealed record OutboundMessageListDto(IReadOnlyList<OutboundMessageDto> It
 public sealed record BulkRetryBody(string? Status);
 public sealed record ReplayBody(DateTimeOffset? Since);
 public sealed record CountDto(int Count);
+
+/// <summary>A destination's last 24 h: attempts, share delivered, p95 latency (bucket bound), latest attempt, pending messages, circuit.</summary>
+public sealed record DestinationHealthDto(string DestinationId, string Name, bool Enabled, long Attempts, double? SuccessRate, double? P95Ms,
+    DateTimeOffset? LastAttemptAt, int? LastStatusCode, long Backlog, string Circuit)
+{
+    public static DestinationHealthDto From(DestinationStatus s) => new(s.Destination.DestinationId, s.Destination.Name, s.Destination.Enabled,
+        s.Last24Hours.Attempts, s.Last24Hours.SuccessRate, s.Last24Hours.P95Ms, s.Last24Hours.LastAttemptAt, s.Last24Hours.LastStatusCode,
+        s.Backlog, s.Circuit switch { CircuitState.Open => "open", CircuitState.HalfOpen => "halfOpen", _ => "closed" });
+}
+
+public sealed record DestinationHealthListDto(IReadOnlyList<DestinationHealthDto> Items);

@@ -23,10 +23,20 @@ public static class DestinationEndpoints
         group.MapPost("/{destinationId}/rotate-secret", async Task<Results<Ok<DestinationDto>, NotFound>> (string destinationId, DestinationService d, HttpContext http, CancellationToken ct) =>
             await d.RotateSecretAsync(destinationId, http.User.Identity?.Name, ct) is { Succeeded: true, Value: { } r }
                 ? TypedResults.Ok(DestinationDto.From(r.Destination, r.Secret)) : TypedResults.NotFound());
+        group.MapGet("/health", async (DestinationService d, CancellationToken ct) =>
+            TypedResults.Ok(new DestinationHealthListDto((await d.StatusesAsync(ct)).Select(DestinationHealthDto.From).ToList())));
+        group.MapPost("/{destinationId}/test", async Task<Results<Ok<OutboundAttemptDto>, NotFound>> (string destinationId, DestinationService d, CancellationToken ct) =>
+            await d.SendTestAsync(destinationId, ct) is { Succeeded: true, Value: { } a } ? TypedResults.Ok(OutboundAttemptDto.From(a)) : TypedResults.NotFound());
         group.MapGet("/{destinationId}/messages", MessagesAsync);
         group.MapPost("/{destinationId}/messages/{messageId}/retry", RetryAsync);
         group.MapPost("/{destinationId}/messages/retry", RetryManyAsync);
         group.MapPost("/{destinationId}/replay", ReplayAsync);
+        // Every signed-in user sees where an event went (the drawer's Deliveries), like its processing attempts.
+        app.MapGet("/api/webhooks/events/{eventId}/deliveries", async (string eventId, DestinationService d, CancellationToken ct) =>
+        {
+            var (messages, attempts) = await d.ForEventAsync(eventId, ct);
+            return TypedResults.Ok(new OutboundMessageListDto(messages.Select(m => OutboundMessageDto.From(m, attempts)).ToList(), null));
+        }).RequireAuthorization().WithTags("Destinations");
         return app;
     }
 

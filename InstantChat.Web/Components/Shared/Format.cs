@@ -49,6 +49,9 @@ public static class Format
 
     public static string Percent(double ratio) => ratio.ToString("0.#%", CultureInfo.InvariantCulture);
 
+    /// <summary>A duration as people read it: "850 ms", "2.5 s".</summary>
+    public static string Duration(double ms) => ms < 1_000 ? $"{ms:0} ms" : $"{(ms / 1_000).ToString("0.#", CultureInfo.InvariantCulture)} s";
+
     public static Color StatusColor(ProcessingStatus s) => s switch
     {
         ProcessingStatus.Completed => Color.Success,
