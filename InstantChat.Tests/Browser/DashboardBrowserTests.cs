@@ -121,7 +121,7 @@ public sealed class DashboardBrowserTests(BrowserHost host)
     }
 
     static readonly (string Path, string Name)[] Pages =
-        [("/", "overview"), ("/events", "events"), ("/conversations", "conversations"), ("/subscriptions", "subscriptions"), ("/users", "users"), ("/keys", "keys")];
+        [("/", "overview"), ("/events", "events"), ("/conversations", "conversations"), ("/subscriptions", "subscriptions"), ("/destinations", "destinations"), ("/users", "users"), ("/keys", "keys")];
 
     [Fact]
     public async Task Dashboard_Empty_EveryPageRendersFitsAndPassesAxe()
@@ -136,7 +136,11 @@ public sealed class DashboardBrowserTests(BrowserHost host)
     [Fact]
     public async Task Dashboard_SimulatorTraffic_EveryPageRendersAndFitsLaptopAndPhone()
     {
-        using var app = App(new() { ["SIMULATOR"] = "true", ["SIMULATOR_RATE"] = "25" });
+        await using var receiver = await Receiver.StartAsync();
+        using var app = App(new() { ["SIMULATOR"] = "true", ["SIMULATOR_RATE"] = "25", ["DESTINATIONS_ALLOW_PRIVATE"] = "true" });
+        // A destination receiving the traffic, so the Destinations page shows health under load.
+        await app.Factory.Services.GetRequiredService<InstantChat.Core.Outbound.DestinationService>().CreateAsync(
+            new InstantChat.Core.Outbound.DestinationBody("support bot", receiver.Url, true, new(["messages"], null, null), null, null, null, null, null, "conversation"), "tour", CancellationToken.None);
         var stats = app.Factory.Services.GetRequiredService<StatsService>();
         await Eventually.WaitAsync(() => stats.ReportAsync(CancellationToken.None), r => r.Total >= 60 && r.ByStatus.GetValueOrDefault("completed") >= 30, TimeSpan.FromSeconds(30));
         // Quiet from here on: the tour clicks through pages whose lists would otherwise re-sort every second.
@@ -148,6 +152,7 @@ public sealed class DashboardBrowserTests(BrowserHost host)
         await TourAsync(app, "", async (s, name) =>
         {
             if (name == "subscriptions") await Assertions.Expect(s.Page.Locator("[data-testid=account-health]").First).ToContainTextAsync("in 24 h");
+            if (name == "destinations") await Assertions.Expect(s.Page.Locator("[data-testid=destination-rate]").First).ToContainTextAsync("100% of");
             if (name == "conversations")
             {
                 await s.Page.Locator("[data-testid=conversation-list] .mud-list-item").First.ClickAsync();
