@@ -76,6 +76,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Outbound.DestinationService>();
         services.AddSingleton<Outbound.OutboundSender>();
         services.AddOutboundHttp();
+        services.AddSingleton<Outbound.OutboundRecorder>();
+        services.AddSingleton<Outbound.RecentEvents>();
         services.AddHostedService<Outbound.OutboundDispatcher>();
         services.AddSingleton<LogProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<LogProcessor>());

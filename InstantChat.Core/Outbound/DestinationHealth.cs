@@ -1,7 +1,7 @@
 namespace InstantChat.Core.Outbound;
 
 /// <summary>
-/// A destination's attempts over a window, from counters the stores keep per hour as attempts are
+/// A destination's attempts over a window, from counters the stores keep per minute as attempts are
 /// recorded (never a scan of the attempts): how many, how many 2xx, the latest, and a latency
 /// histogram for percentiles.
 /// </summary>
@@ -49,5 +49,18 @@ public static class DestinationHealthSum
             foreach (var (_, h) in g) for (var i = 0; i < Math.Min(latency.Length, h.Latency.Count); i++) latency[i] += h.Latency[i];
             var last = g.Select(r => r.Hour).Where(h => h.LastAttemptAt is not null).MaxBy(h => h.LastAttemptAt);
             return new DestinationHealthCounts(g.Sum(r => r.Hour.Attempts), g.Sum(r => r.Hour.Succeeded), latency, last?.LastAttemptAt, last?.LastStatusCode);
+        });
+}
+
+/// <summary>One commit's attempts summed per destination and minute: one counter write each, not one per attempt.</summary>
+public static class DestinationMinutes
+{
+    public static IEnumerable<(string DestinationId, long Minute, DestinationHealthCounts Counts)> Of(IEnumerable<(OutboundMessage Message, OutboundAttempt Attempt)> outcomes) =>
+        outcomes.GroupBy(o => (o.Message.DestinationId, Minute: o.Attempt.At.ToUnixTimeSeconds() / 60)).Select(g =>
+        {
+            var latency = new long[DestinationHealthCounts.BucketBounds.Count];
+            foreach (var (_, a) in g) latency[DestinationHealthCounts.BucketOf(a.DurationMs)]++;
+            var last = g.MaxBy(o => o.Attempt.At).Attempt;
+            return (g.Key.DestinationId, g.Key.Minute, new DestinationHealthCounts(g.Count(), g.Count(o => o.Attempt.Succeeded), latency, last.At, last.StatusCode));
         });
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using InstantChat.Core.Storage;
 using Microsoft.Extensions.Hosting;
@@ -8,17 +9,18 @@ using Microsoft.Extensions.Options;
 namespace InstantChat.Core.Outbound;
 
 /// <summary>
-/// Sends due messages to the enabled destinations: per destination at most <c>maxConcurrency</c>
-/// in flight and <c>maxPerSecond</c> started, nothing while its circuit is open; with conversation
-/// ordering the store only ever hands out the first unfinished message of each conversation.
-/// Messages are held with a lease, so on MongoDB each goes out from one host at a time, and a
-/// host that dies lets its messages go when the lease ends.
+/// Sends due messages to the enabled destinations. Per destination a lane holds a few messages
+/// ahead (taken with a lease, so on MongoDB each goes out from one host at a time, and a host that
+/// dies lets its messages go when the lease ends) and up to <c>maxConcurrency</c> senders work
+/// through them, <c>maxPerSecond</c> started a second, none while the circuit is open. With
+/// conversation ordering the store only ever hands out the first unfinished message of each
+/// conversation. Outcomes are written many to a commit (<see cref="OutboundRecorder"/>).
 /// </summary>
 public sealed partial class OutboundDispatcher(
     IOutboundStore store,
-    IDestinationStore destinations,
     DestinationDirectory directory,
     OutboundSender sender,
+    OutboundRecorder recorder,
     CircuitStates circuits,
     OutboundSignal signal,
     IOptions<OutboundOptions> options,
@@ -26,15 +28,20 @@ public sealed partial class OutboundDispatcher(
     ILogger<OutboundDispatcher> logger) : BackgroundService
 {
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
-    /// <summary>A held message comes back to any host after this, should its sender die (longer than any attempt).</summary>
+    /// <summary>A held message comes back to any host after this, should its sender die (longer than any attempt and the wait ahead of it).</summary>
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     readonly ConcurrentDictionary<string, Lane> _lanes = new();
+    CancellationToken _stopping;
 
-    /// <summary>Per destination: messages in flight, and the start-rate limiter (rebuilt when its limit changes).</summary>
-    sealed class Lane
+    /// <summary>One destination's messages held ahead, the senders working through them, and its start-rate limiter.</summary>
+    sealed class Lane(string destinationId)
     {
-        public int InFlight;
+        public readonly string DestinationId = destinationId;
+        public readonly Channel<OutboundMessage> Ahead = Channel.CreateUnbounded<OutboundMessage>();
+        /// <summary>Messages taken and not yet recorded: ahead, being sent, or waiting for the recorder.</summary>
+        public int Held;
+        public int Senders;
         public int? Rate;
         public RateLimiter? Limiter;
     }
@@ -42,8 +49,10 @@ public sealed partial class OutboundDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.SenderEnabled) return;
+        _stopping = stoppingToken;
         await Task.Yield();
         try { await store.ReleaseAllAsync(_holder, stoppingToken); } catch (StoreUnavailableException) { }
+        var recording = recorder.RunAsync(Freed);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -56,77 +65,107 @@ public sealed partial class OutboundDispatcher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
-            await signal.WaitAsync(Poll, stoppingToken);
+            await signal.WaitAsync(Poll, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+        recorder.Complete();
+        await recording;
     }
 
+    /// <summary>Keeps up to four times the destination's concurrency held ahead, and enough senders running.</summary>
     async Task FillAsync(Destination destination, CancellationToken ct)
     {
-        var lane = _lanes.GetOrAdd(destination.DestinationId, _ => new Lane());
-        var free = destination.Concurrency - Volatile.Read(ref lane.InFlight);
-        if (free <= 0 || circuits.IsOpen(destination.DestinationId)) return;
-        var now = clock.GetUtcNow();
-        var taken = await store.TakeDueAsync(destination.DestinationId, free, now, now + Lease, _holder, ct);
-        foreach (var message in taken)
+        var lane = _lanes.GetOrAdd(destination.DestinationId, id => new Lane(id));
+        var want = Math.Max(16, destination.Concurrency * 4) - Volatile.Read(ref lane.Held);
+        if (circuits.IsOpen(destination.DestinationId)) return;
+        if (want > 0)
         {
-            Interlocked.Increment(ref lane.InFlight);
-            _ = Task.Run(() => SendAsync(destination, lane, message, ct), CancellationToken.None);
+            var now = clock.GetUtcNow();
+            var taken = await store.TakeDueAsync(destination.DestinationId, want, now, now + Lease, _holder, ct);
+            Interlocked.Add(ref lane.Held, taken.Count);
+            foreach (var message in taken) lane.Ahead.Writer.TryWrite(message);
+        }
+        while (lane.Ahead.Reader.Count > 0 && Volatile.Read(ref lane.Senders) < destination.Concurrency)
+        {
+            Interlocked.Increment(ref lane.Senders);
+            _ = Task.Run(() => SendLoopAsync(lane), CancellationToken.None);
         }
     }
 
-    async Task SendAsync(Destination destination, Lane lane, OutboundMessage message, CancellationToken ct)
+    /// <summary>One sender: takes the next held message, sends it, hands the outcome to the recorder; ends when none is waiting.</summary>
+    async Task SendLoopAsync(Lane lane)
     {
         try
         {
-            if (Limiter(destination, lane) is { } limiter) using (await limiter.AcquireAsync(1, ct)) { }
-            var result = await sender.SendAsync(destination, message, ct);
-            if (result.Attempt is { } attempt) await store.RecordAsync(result.Message, attempt, CancellationToken.None);
-            else await store.ReleaseAsync(message.MessageId, result.ReleasedUntil ?? clock.GetUtcNow(), CancellationToken.None);
-            if (result.DisableDestination) await DisableAsync(destination, result.Attempt?.At ?? clock.GetUtcNow());
+            while (!_stopping.IsCancellationRequested)
+            {
+                // The destination as it is now: edited, turned off or deleted since its messages were taken.
+                var destination = directory.Enabled.FirstOrDefault(d => d.DestinationId == lane.DestinationId);
+                if (destination is not null && Volatile.Read(ref lane.Senders) > destination.Concurrency) break; // its concurrency was lowered
+                if (!lane.Ahead.Reader.TryRead(out var message)) break;
+                if (destination is null) await ReleaseAsync(lane, message, clock.GetUtcNow());
+                else await SendAsync(destination, lane, message);
+            }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        finally
+        {
+            Interlocked.Decrement(ref lane.Senders);
+            signal.Notify();
+        }
+    }
+
+    async Task SendAsync(Destination destination, Lane lane, OutboundMessage message)
+    {
+        try
+        {
+            if (Limiter(destination, lane) is { } limiter) using (await limiter.AcquireAsync(1, _stopping)) { }
+            var result = await sender.SendAsync(destination, message, _stopping);
+            if (result.Attempt is not null) recorder.Add(destination, result);
+            else await ReleaseAsync(lane, message, result.ReleasedUntil ?? clock.GetUtcNow());
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // Stopping: the lease runs out and the message goes again (the same webhook-id).
         }
         catch (Exception ex)
         {
             LogSendFailed(message.MessageId, ex.GetType().Name, ex.Message);
+            Freed(lane.DestinationId, 1);
         }
-        finally
-        {
-            Interlocked.Decrement(ref lane.InFlight);
-            signal.Notify();
-        }
+    }
+
+    async Task ReleaseAsync(Lane lane, OutboundMessage message, DateTimeOffset dueAt)
+    {
+        try { await store.ReleaseAsync(message.MessageId, dueAt, CancellationToken.None); }
+        catch (StoreUnavailableException) { } // the lease runs out instead
+        Freed(lane.DestinationId, 1);
+    }
+
+    /// <summary>Messages of a destination no longer held here (recorded or given back): room to take more.</summary>
+    void Freed(string destinationId, int count)
+    {
+        if (_lanes.TryGetValue(destinationId, out var lane)) Interlocked.Add(ref lane.Held, -count);
+        signal.Notify();
     }
 
     static RateLimiter? Limiter(Destination destination, Lane lane)
     {
         if (destination.MaxPerSecond is not { } rate) return null;
-        if (lane.Rate != rate || lane.Limiter is null)
+        lock (lane)
         {
-            lane.Limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            if (lane.Rate != rate || lane.Limiter is null)
             {
-                TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 10_000, QueueProcessingOrder = QueueProcessingOrder.OldestFirst, AutoReplenishment = true,
-            });
-            lane.Rate = rate;
+                lane.Limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 10_000, QueueProcessingOrder = QueueProcessingOrder.OldestFirst, AutoReplenishment = true,
+                });
+                lane.Rate = rate;
+            }
+            return lane.Limiter;
         }
-        return lane.Limiter;
     }
-
-    /// <summary>410 Gone: the receiver says it is gone for good. Its messages stay pending until someone turns it on again.</summary>
-    async Task DisableAsync(Destination destination, DateTimeOffset at)
-    {
-        if (await destinations.FindAsync(destination.DestinationId, CancellationToken.None) is not { Enabled: true } current) return;
-        await destinations.UpdateAsync(current with { Enabled = false, DisabledReason = $"410 Gone at {at:u}", UpdatedAt = at }, CancellationToken.None);
-        await directory.ReloadAsync(CancellationToken.None);
-        LogDisabled(destination.DestinationId, destination.Url);
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Destination {DestinationId} ({Url}) answered 410 Gone: disabled")]
-    partial void LogDisabled(string destinationId, string url);
 
     [LoggerMessage(LogLevel.Warning, "Sending outbound messages: the store failed ({Error}); trying again")]
     partial void LogStoreFailed(string error);

@@ -15,6 +15,12 @@ public sealed record OutboundMessage
     public required string DestinationId { get; init; }
     public required string EventId { get; init; }
     public string? OrderKey { get; init; }
+    /// <summary>
+    /// The order the event arrived in: its delivery's id (monotonic where it was received) and its
+    /// place in the delivery. Event ids are not for this: an id minted for an earlier millisecond
+    /// than the newest one gets random low bits, so events of one millisecond can sort either way.
+    /// </summary>
+    public string Seq { get; init; } = "";
     public OutboundStatus Status { get; init; } = OutboundStatus.Pending;
     /// <summary>Attempts since it was created or last retried by hand (the schedule counts these).</summary>
     public int Attempts { get; init; }
@@ -26,6 +32,8 @@ public sealed record OutboundMessage
     public DateTimeOffset? LastAttemptAt { get; init; }
     public int? LastStatusCode { get; init; }
     public string? LastError { get; init; }
+
+    public static string SeqOf(WebhookEvent e, int? index) => $"{e.DeliveryId}.{index ?? 9999:D4}";
 
     /// <summary>A new message id: time-ordered, so the newest-first list is a key range.</summary>
     public static string NewId(DateTimeOffset now) => "msg_" + EventIds.New(now);

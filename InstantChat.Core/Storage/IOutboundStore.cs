@@ -32,8 +32,11 @@ public interface IOutboundStore
     /// </summary>
     Task<IReadOnlyList<OutboundMessage>> TakeDueAsync(string destinationId, int max, DateTimeOffset now, DateTimeOffset leaseUntil, string holder, CancellationToken cancellationToken);
 
-    /// <summary>An attempt's outcome: the message's new state and the attempt, together; the lease ends.</summary>
-    Task RecordAsync(OutboundMessage message, OutboundAttempt attempt, CancellationToken cancellationToken);
+    /// <summary>Attempts' outcomes, in one commit: each message's new state with its attempt; their leases end.</summary>
+    Task RecordAsync(IReadOnlyList<(OutboundMessage Message, OutboundAttempt Attempt)> outcomes, CancellationToken cancellationToken);
+
+    Task RecordAsync(OutboundMessage message, OutboundAttempt attempt, CancellationToken cancellationToken) =>
+        RecordAsync([(message, attempt)], cancellationToken);
 
     /// <summary>Gives a held message back without an attempt (circuit open, destination off), due at <paramref name="dueAt"/>.</summary>
     Task ReleaseAsync(string messageId, DateTimeOffset dueAt, CancellationToken cancellationToken);
@@ -57,7 +60,7 @@ public interface IOutboundStore
     /// </summary>
     Task<int> ReplayAsync(Destination destination, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Each destination's attempts since <paramref name="since"/> (hourly counters, so the window starts on an hour).</summary>
+    /// <summary>Each destination's attempts since <paramref name="since"/> (per-minute counters, so the window starts on a minute).</summary>
     Task<IReadOnlyDictionary<string, DestinationHealthCounts>> HealthAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Pending messages per destination (the backlog the page shows).</summary>

@@ -104,7 +104,7 @@ public abstract partial class StoreContract
 
         await Outbound.RecordAsync(a1 with { Status = OutboundStatus.Delivered, Attempts = 1, TotalAttempts = 1, NextAttemptAt = null }, AttemptOf(a1, T0.AddSeconds(2), 200), default);
         var next = Assert.Single(await TakeAsync("dst_o", T0.AddSeconds(3)));
-        Assert.True(string.CompareOrdinal(next.EventId, a1.EventId) > 0);
+        Assert.True(string.CompareOrdinal(next.Seq, a1.Seq) > 0);
         Assert.Equal(a1.OrderKey, next.OrderKey);
     }
 

@@ -41,7 +41,9 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     public IParticipantStore Participants => new SqliteParticipantStore(Database);
     public ISubscriptionStore Subscriptions => new SqliteSubscriptionStore(Database, Writer, Secrets);
     public IDestinationStore Destinations => new SqliteDestinationStore(Database, Writer, Secrets);
-    public IOutboundStore Outbound => new SqliteOutboundStore(Database, Writer);
+    // One instance, as in the host: its leases live in memory.
+    public IOutboundStore Outbound => _outbound ??= new SqliteOutboundStore(Database, Writer);
+    IOutboundStore? _outbound;
     public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer, DeliveryLog);

@@ -9,11 +9,11 @@ namespace InstantChat.Web.Endpoints;
 /// Destination bodies: with <c>payload: "event"</c> the event exactly as <c>GET /api/webhooks/events/{id}</c>
 /// returns it (same DTO, same JSON options); with <c>"meta"</c> Meta's single update as received.
 /// </summary>
-public sealed class EventPayloads(IEventStore events, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IOutboundPayloads
+public sealed class EventPayloads(IEventStore events, RecentEvents recent, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IOutboundPayloads
 {
     public async Task<string?> BodyAsync(string eventId, PayloadShape shape, CancellationToken cancellationToken)
     {
-        if (await events.FindAsync(eventId, cancellationToken) is not { } e) return null;
+        if ((recent.Find(eventId) ?? await events.FindAsync(eventId, cancellationToken)) is not { } e) return null;
         return shape == PayloadShape.Meta ? e.Payload ?? "null" : JsonSerializer.Serialize(EventDto.From(e), json.Value.SerializerOptions);
     }
 }

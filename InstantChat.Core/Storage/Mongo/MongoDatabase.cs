@@ -47,7 +47,7 @@ public sealed class MongoDatabase : IDisposable
     public IMongoCollection<BsonDocument> Subscriptions => Database.GetCollection<BsonDocument>("subscriptions");
     public IMongoCollection<BsonDocument> Destinations => Database.GetCollection<BsonDocument>("destinations");
     public IMongoCollection<BsonDocument> Outbound => Database.GetCollection<BsonDocument>("outbound_messages");
-    public IMongoCollection<BsonDocument> DestinationStats => Database.GetCollection<BsonDocument>("destination_stats");
+    public IMongoCollection<BsonDocument> DestinationStats => Database.GetCollection<BsonDocument>("destination_minutes");
 
     /// <summary>
     /// Duplicate key (11000): the driver reports it as a write, bulk-write or command exception

@@ -56,7 +56,7 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
         }
         var results = new CommitResult[batches.Count];
         var mine = new List<(IngestBatch Batch, List<WebhookEvent> Events, List<BusinessWrite> Writes)>();
-        var outbound = new List<(WebhookEvent, Outbound.OutboundTarget)>();
+        var outbound = new List<(WebhookEvent, Outbound.OutboundTarget, int?)>();
         for (var i = 0; i < batches.Count; i++)
         {
             var (b, events, writes) = (batches[i], new List<WebhookEvent>(), new List<BusinessWrite>());
@@ -67,7 +67,7 @@ public sealed class MongoIngestStore(MongoDatabase db, MongoLogConsumer log) : I
                 if (delivery != b.Delivery.DeliveryId || events.Any(e => e.DeduplicationKey == b.Events[j].DeduplicationKey)) continue;
                 events.Add(b.Events[j] with { EventId = eventId });
                 if (b.Writes?[j] is { } write) writes.Add(write);
-                if (b.Outbound?[j] is { Count: > 0 } targets) foreach (var t in targets) outbound.Add((events[^1], t));
+                if (b.Outbound?[j] is { Count: > 0 } targets) foreach (var t in targets) outbound.Add((events[^1], t, j));
             }
             results[i] = new CommitResult(events, b.Events.Count - events.Count);
             mine.Add((b, events, writes));

@@ -41,7 +41,7 @@ public sealed partial class MongoOutboundStore
     public Task<IReadOnlyDictionary<string, DestinationHealthCounts>> HealthAsync(DateTimeOffset since, CancellationToken ct) =>
         MongoEventStore.Guard(async () =>
         {
-            var rows = await db.DestinationStats.Find(F.Gte("hour", since.ToUnixTimeSeconds() / 3600)).ToListAsync(ct);
+            var rows = await db.DestinationStats.Find(F.Gte("minute", since.ToUnixTimeSeconds() / 60)).ToListAsync(ct);
             return DestinationHealthSum.Of(rows.Select(d => (d["destinationId"].AsString, new DestinationHealthCounts(
                 d.GetValue("attempts", 0).ToInt64(), d.GetValue("succeeded", 0).ToInt64(),
                 DestinationHealthCounts.BucketBounds.Select((_, i) => d.GetValue($"l{i}", 0).ToInt64()).ToList(),
@@ -56,7 +56,7 @@ public sealed partial class MongoOutboundStore
         var writes = events.Select(MongoEventDocuments.FromDocument).Where(destination.Filter.Matches).Select(e => new UpdateOneModel<BsonDocument>(
             F.And(F.Eq("eventId", e.EventId), F.Eq("destinationId", destination.DestinationId)),
             U.Set("status", 0).Set("attempts", 0).Set("nextAttemptAt", Ms(now)).Unset("leaseUntil").Unset("leaseHolder")
-             .SetOnInsert("_id", OutboundMessage.NewId(now)).SetOnInsert("orderKey", OrderKey(e, target))
+             .SetOnInsert("_id", OutboundMessage.NewId(now)).SetOnInsert("orderKey", OrderKey(e, target)).SetOnInsert("seq", OutboundMessage.SeqOf(e, null))
              .SetOnInsert("totalAttempts", 0).SetOnInsert("createdAt", Ms(now)))
         { IsUpsert = true }).ToList();
         if (writes.Count > 0) await db.Outbound.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken: ct);
@@ -73,6 +73,7 @@ public sealed partial class MongoOutboundStore
             DestinationId = d["destinationId"].AsString,
             EventId = d["eventId"].AsString,
             OrderKey = d.TryGetValue("orderKey", out var k) && k.IsString ? k.AsString : null,
+            Seq = d.TryGetValue("seq", out var q) && q.IsString ? q.AsString : "",
             Status = (OutboundStatus)d.GetValue("status", 0).ToInt32(),
             Attempts = d.GetValue("attempts", 0).ToInt32(),
             TotalAttempts = d.GetValue("totalAttempts", 0).ToInt32(),

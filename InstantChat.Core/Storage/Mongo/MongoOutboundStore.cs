@@ -17,11 +17,11 @@ public sealed partial class MongoOutboundStore(MongoDatabase db) : IOutboundStor
     static readonly UpdateDefinitionBuilder<BsonDocument> U = Builders<BsonDocument>.Update;
 
     /// <summary>In the processor's commit: one upsert per new event and destination, in one unordered bulk write; due at once, dated by the event's arrival.</summary>
-    internal static async Task CreateAsync(MongoDatabase db, IEnumerable<(WebhookEvent Event, OutboundTarget Target)> messages, CancellationToken ct)
+    internal static async Task CreateAsync(MongoDatabase db, IEnumerable<(WebhookEvent Event, OutboundTarget Target, int? Index)> messages, CancellationToken ct)
     {
-        var writes = messages.Select(m => (m.Event, m.Target, Now: m.Event.ReceivedAt)).Select(m => new UpdateOneModel<BsonDocument>(
+        var writes = messages.Select(m => (m.Event, m.Target, m.Index, Now: m.Event.ReceivedAt)).Select(m => new UpdateOneModel<BsonDocument>(
             F.And(F.Eq("eventId", m.Event.EventId), F.Eq("destinationId", m.Target.DestinationId)),
-            U.SetOnInsert("_id", OutboundMessage.NewId(m.Now)).SetOnInsert("orderKey", OrderKey(m.Event, m.Target)).SetOnInsert("status", 0)
+            U.SetOnInsert("_id", OutboundMessage.NewId(m.Now)).SetOnInsert("orderKey", OrderKey(m.Event, m.Target)).SetOnInsert("seq", OutboundMessage.SeqOf(m.Event, m.Index)).SetOnInsert("status", 0)
              .SetOnInsert("attempts", 0).SetOnInsert("totalAttempts", 0).SetOnInsert("createdAt", Ms(m.Now)).SetOnInsert("nextAttemptAt", Ms(m.Now)))
         { IsUpsert = true }).ToList();
         if (writes.Count == 0) return;
@@ -43,14 +43,14 @@ public sealed partial class MongoOutboundStore(MongoDatabase db) : IOutboundStor
         {
             var free = F.Or(F.Eq("leaseUntil", BsonNull.Value), F.Exists("leaseUntil", false), F.Lt("leaseUntil", Ms(now)));
             var due = await db.Outbound.Find(F.And(F.Eq("destinationId", destinationId), F.Eq("status", 0), F.Lte("nextAttemptAt", Ms(now)), free))
-                .Sort(Builders<BsonDocument>.Sort.Ascending("nextAttemptAt").Ascending("eventId")).Limit(max).ToListAsync(ct);
+                .Sort(Builders<BsonDocument>.Sort.Ascending("nextAttemptAt").Ascending("seq")).Limit(max).ToListAsync(ct);
             var candidates = due.Select(Read).ToList();
             var keys = candidates.Where(m => m.OrderKey is not null).Select(m => m.OrderKey!).Distinct().ToList();
             if (keys.Count > 0)
             {
                 // Conversation order: only the first unfinished message of each conversation may go.
                 var unfinished = await db.Outbound.Find(F.And(F.Eq("destinationId", destinationId), F.In("orderKey", keys), F.Eq("status", 0))).ToListAsync(ct);
-                var first = unfinished.Select(Read).GroupBy(m => m.OrderKey!).ToDictionary(g => g.Key, g => g.MinBy(m => m.EventId, StringComparer.Ordinal)!.MessageId);
+                var first = unfinished.Select(Read).GroupBy(m => m.OrderKey!).ToDictionary(g => g.Key, g => g.MinBy(m => m.Seq, StringComparer.Ordinal)!.MessageId);
                 // Hosts process log ranges side by side, so an earlier event of a conversation may not have its
                 // message yet: an ordered message waits until every delivery received before it is processed.
                 var oldestOpen = await db.Log.Find(F.Ne("state", MongoDeliveryLog.Done)).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).Limit(1).FirstOrDefaultAsync(ct);
@@ -62,24 +62,29 @@ public sealed partial class MongoOutboundStore(MongoDatabase db) : IOutboundStor
             await db.Outbound.UpdateManyAsync(F.And(F.In("_id", candidates.Select(m => m.MessageId)), F.Eq("status", 0), free),
                 U.Set("leaseUntil", Ms(leaseUntil)).Set("leaseHolder", token).Set("leaseHost", holder), cancellationToken: ct);
             var mine = await db.Outbound.Find(F.Eq("leaseHolder", token)).ToListAsync(ct);
-            return mine.Select(Read).OrderBy(m => m.NextAttemptAt).ThenBy(m => m.EventId, StringComparer.Ordinal).ToList();
+            return mine.Select(Read).OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Seq, StringComparer.Ordinal).ToList();
         });
 
-    public Task RecordAsync(OutboundMessage m, OutboundAttempt a, CancellationToken ct) => MongoEventStore.Guard(async () =>
+    public Task RecordAsync(IReadOnlyList<(OutboundMessage Message, OutboundAttempt Attempt)> outcomes, CancellationToken ct) => MongoEventStore.Guard(async () =>
     {
-        var update = U.Set("status", (int)m.Status).Set("attempts", m.Attempts).Set("totalAttempts", m.TotalAttempts)
-            .Set("nextAttemptAt", m.NextAttemptAt is { } next ? (BsonValue)Ms(next) : BsonNull.Value)
-            .Set("lastAttemptAt", Ms(a.At)).Set("lastStatusCode", a.StatusCode is { } c ? (BsonValue)c : BsonNull.Value)
-            .Set("lastError", (BsonValue?)m.LastError ?? BsonNull.Value).Unset("leaseUntil").Unset("leaseHolder")
-            .AddToSet("history", AttemptDocument(a));
-        if ((await db.Outbound.UpdateOneAsync(F.Eq("_id", m.MessageId), update, cancellationToken: ct)).MatchedCount == 0) return false;
-        // The destination's hourly counters: increments, safe beside other hosts' (a crash between the two writes loses one count).
-        var hour = a.At.ToUnixTimeSeconds() / 3600;
-        await db.DestinationStats.UpdateOneAsync(F.Eq("_id", $"{m.DestinationId}:{hour}"),
-            U.SetOnInsert("destinationId", m.DestinationId).SetOnInsert("hour", hour)
-             .Inc("attempts", 1).Inc("succeeded", a.Succeeded ? 1 : 0).Inc($"l{DestinationHealthCounts.BucketOf(a.DurationMs)}", 1)
-             .Set("lastAttemptAt", Ms(a.At)).Set("lastStatusCode", a.StatusCode is { } code ? (BsonValue)code : BsonNull.Value),
-            new UpdateOptions { IsUpsert = true }, ct);
+        if (outcomes.Count == 0) return true;
+        var writes = outcomes.Select(o => new UpdateOneModel<BsonDocument>(F.Eq("_id", o.Message.MessageId),
+            U.Set("status", (int)o.Message.Status).Set("attempts", o.Message.Attempts).Set("totalAttempts", o.Message.TotalAttempts)
+             .Set("nextAttemptAt", o.Message.NextAttemptAt is { } next ? (BsonValue)Ms(next) : BsonNull.Value)
+             .Set("lastAttemptAt", Ms(o.Attempt.At)).Set("lastStatusCode", o.Attempt.StatusCode is { } c ? (BsonValue)c : BsonNull.Value)
+             .Set("lastError", (BsonValue?)o.Message.LastError ?? BsonNull.Value).Unset("leaseUntil").Unset("leaseHolder").Unset("leaseHost")
+             .AddToSet("history", AttemptDocument(o.Attempt)))).ToList();
+        await db.Outbound.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
+        // The destinations' per-minute counters: increments, safe beside other hosts' (a crash between the two writes loses a count).
+        var counters = DestinationMinutes.Of(outcomes).Select(m =>
+        {
+            var update = U.SetOnInsert("destinationId", m.DestinationId).SetOnInsert("minute", m.Minute)
+                .Inc("attempts", m.Counts.Attempts).Inc("succeeded", m.Counts.Succeeded)
+                .Set("lastAttemptAt", Ms(m.Counts.LastAttemptAt!.Value)).Set("lastStatusCode", m.Counts.LastStatusCode is { } code ? (BsonValue)code : BsonNull.Value);
+            for (var i = 0; i < m.Counts.Latency.Count; i++) if (m.Counts.Latency[i] > 0) update = update.Inc($"l{i}", m.Counts.Latency[i]);
+            return new UpdateOneModel<BsonDocument>(F.Eq("_id", $"{m.DestinationId}:{m.Minute}"), update) { IsUpsert = true };
+        }).ToList();
+        await db.DestinationStats.BulkWriteAsync(counters, new BulkWriteOptions { IsOrdered = false }, ct);
         return true;
     });
 

@@ -75,7 +75,7 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
                  .Set("writeToken", Key(o)).Set("updatedAt", o.FinishedAt.ToUnixTimeMilliseconds())));
             // Messages first (idempotent upserts): a crash between the two leaves an event that is
             // attempted again, never one that finished without its messages.
-            await MongoOutboundStore.CreateAsync(db, outcomes.Where(o => o.Outbound is { Count: > 0 }).SelectMany(o => o.Outbound!.Select(t => (o.Event, t))), ct);
+            await MongoOutboundStore.CreateAsync(db, outcomes.Where(o => o.Outbound is { Count: > 0 }).SelectMany(o => o.Outbound!.Select(t => (o.Event, t, (int?)null))), ct);
             await db.Events.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, ct);
             // An outcome whose lease was lost matched nothing: only documents carrying its key were written.
             var found = await db.Events.Find(F.In("_id", new BsonArray(byId.Keys))).ToListAsync(ct);

@@ -103,10 +103,10 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
         [
             Index("ux_event_destination", new BsonDocument { { "eventId", 1 }, { "destinationId", 1 } }, unique: true),
             Index("ix_due", new BsonDocument { { "destinationId", 1 }, { "status", 1 }, { "nextAttemptAt", 1 } }),
-            Index("ix_conversation", new BsonDocument { { "destinationId", 1 }, { "orderKey", 1 }, { "status", 1 }, { "eventId", 1 } }),
+            Index("ix_conversation", new BsonDocument { { "destinationId", 1 }, { "orderKey", 1 }, { "status", 1 }, { "seq", 1 } }),
             Index("ix_list", new BsonDocument { { "destinationId", 1 }, { "_id", -1 } }),
         ], cancellationToken);
-        await db.DestinationStats.Indexes.CreateOneAsync(Index("ix_hour", new BsonDocument("hour", 1)), cancellationToken: cancellationToken);
+        await db.DestinationStats.Indexes.CreateOneAsync(Index("ix_minute", new BsonDocument("minute", 1)), cancellationToken: cancellationToken);
         await db.Comments.Indexes.CreateManyAsync(
         [
             Index("ix_time", new BsonDocument("timestamp", -1)),

@@ -71,8 +71,8 @@ public sealed partial class SqliteOutboundStore
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT destination_id, attempts, succeeded, latency, last_attempt_at, last_status_code FROM destination_stats WHERE hour >= $hour ORDER BY destination_id, hour";
-        command.Parameters.AddWithValue("$hour", since.ToUnixTimeSeconds() / 3600);
+        command.CommandText = "SELECT destination_id, attempts, succeeded, latency, last_attempt_at, last_status_code FROM destination_minutes WHERE minute >= $minute";
+        command.Parameters.AddWithValue("$minute", since.ToUnixTimeSeconds() / 60);
         var rows = new List<(string Id, DestinationHealthCounts Counts)>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))
@@ -94,15 +94,16 @@ public sealed partial class SqliteOutboundStore
             foreach (var e in matching)
             {
                 var upsert = ctx.Command("""
-                    INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, status, created_at, next_attempt_at)
-                    VALUES ($id, $destination, $event, $order, 0, $now, $now)
-                    ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_until = NULL, lease_holder = NULL
+                    INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, seq, status, created_at, next_attempt_at)
+                    VALUES ($id, $destination, $event, $order, $seq, 0, $now, $now)
+                    ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now
                     """);
                 var p = upsert.Parameters;
                 p.AddWithValue("$id", OutboundMessage.NewId(now));
                 p.AddWithValue("$destination", target.DestinationId);
                 p.AddWithValue("$event", e.EventId);
                 p.AddWithValue("$order", target.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : DBNull.Value);
+                p.AddWithValue("$seq", OutboundMessage.SeqOf(e, null));
                 p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
                 upsert.ExecuteNonQuery();
             }

@@ -5,9 +5,16 @@ using Microsoft.Data.Sqlite;
 
 namespace InstantChat.Core.Storage.Sqlite;
 
-/// <summary>Outbound messages on SQLite: created in the processor's commit (<see cref="Create"/>), sent by the one host.</summary>
+/// <summary>
+/// Outbound messages on SQLite: created in the processor's commit (<see cref="Create"/>), sent by
+/// the one host. Leases live in memory (one sender per file; a restart frees them all), so taking
+/// messages is a read, and a batch of outcomes is one write: the writer's time stays with processing
+/// (bench/RESULTS.md, "Forwarding").
+/// </summary>
 public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteWriter writer) : IOutboundStore
 {
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, string Holder)> _held = new();
+
     internal const string Ddl = """
         CREATE TABLE IF NOT EXISTS destinations (destination_id TEXT NOT NULL PRIMARY KEY, doc TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS outbound_messages (
@@ -15,6 +22,7 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
             destination_id   TEXT NOT NULL,
             event_id         TEXT NOT NULL,
             order_key        TEXT,
+            seq              TEXT NOT NULL,
             status           INTEGER NOT NULL,
             attempts         INTEGER NOT NULL DEFAULT 0,
             total_attempts   INTEGER NOT NULL DEFAULT 0,
@@ -23,22 +31,20 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
             last_attempt_at  INTEGER,
             last_status_code INTEGER,
             last_error       TEXT,
-            lease_until      INTEGER,
-            lease_holder     TEXT,
             UNIQUE (event_id, destination_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS outbound_due ON outbound_messages (destination_id, next_attempt_at) WHERE status = 0;
-        CREATE INDEX IF NOT EXISTS outbound_conversation ON outbound_messages (destination_id, order_key, event_id) WHERE status = 0 AND order_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS outbound_conversation ON outbound_messages (destination_id, order_key, seq) WHERE status = 0 AND order_key IS NOT NULL;
         CREATE INDEX IF NOT EXISTS outbound_list ON outbound_messages (destination_id, message_id);
-        CREATE TABLE IF NOT EXISTS destination_stats (
+        CREATE TABLE IF NOT EXISTS destination_minutes (
             destination_id   TEXT NOT NULL,
-            hour             INTEGER NOT NULL,
-            attempts         INTEGER NOT NULL DEFAULT 0,
-            succeeded        INTEGER NOT NULL DEFAULT 0,
-            latency          TEXT NOT NULL DEFAULT '[0,0,0,0,0,0,0,0,0,0,0,0]',
+            minute           INTEGER NOT NULL,
+            attempts         INTEGER NOT NULL,
+            succeeded        INTEGER NOT NULL,
+            latency          TEXT NOT NULL,
             last_attempt_at  INTEGER,
             last_status_code INTEGER,
-            PRIMARY KEY (destination_id, hour)
+            PRIMARY KEY (destination_id, minute)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS outbound_attempts (
             message_id       TEXT NOT NULL,
@@ -53,62 +59,89 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         ) WITHOUT ROWID;
         """;
 
-    const string Columns = "message_id, destination_id, event_id, order_key, status, attempts, total_attempts, created_at, next_attempt_at, last_attempt_at, last_status_code, last_error";
+    const string Columns = "message_id, destination_id, event_id, order_key, seq, status, attempts, total_attempts, created_at, next_attempt_at, last_attempt_at, last_status_code, last_error";
 
     /// <summary>
     /// In the processor's commit: one message per new event and destination (a second one for the
     /// same pair is ignored), due at once. Its id and creation time are the event's arrival, so the
     /// newest-first list follows the events.
     /// </summary>
-    internal static void Create(SqliteWriteContext ctx, IEnumerable<(WebhookEvent Event, OutboundTarget Target)> messages)
+    internal static void Create(SqliteWriteContext ctx, IEnumerable<(WebhookEvent Event, OutboundTarget Target, int? Index)> messages)
     {
-        foreach (var (e, target) in messages)
+        foreach (var (e, target, index) in messages)
         {
             var now = e.ReceivedAt;
             var command = ctx.Command($"""
-                INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, status, created_at, next_attempt_at)
-                VALUES ($id, $destination, $event, $order, 0, $now, $now) ON CONFLICT DO NOTHING
+                INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, seq, status, created_at, next_attempt_at)
+                VALUES ($id, $destination, $event, $order, $seq, 0, $now, $now) ON CONFLICT DO NOTHING
                 """);
             var p = command.Parameters;
             p.AddWithValue("$id", OutboundMessage.NewId(now));
             p.AddWithValue("$destination", target.DestinationId);
             p.AddWithValue("$event", e.EventId);
             p.AddWithValue("$order", target.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : DBNull.Value);
+            p.AddWithValue("$seq", OutboundMessage.SeqOf(e, index));
             p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
         }
     }
 
-    public Task<IReadOnlyList<OutboundMessage>> TakeDueAsync(string destinationId, int max, DateTimeOffset now, DateTimeOffset leaseUntil, string holder, CancellationToken cancellationToken) =>
-        writer.ExecuteAsync<IReadOnlyList<OutboundMessage>>(ctx =>
+    public async Task<IReadOnlyList<OutboundMessage>> TakeDueAsync(string destinationId, int max, DateTimeOffset now, DateTimeOffset leaseUntil, string holder, CancellationToken cancellationToken)
+    {
+        var held = _held.Where(h => h.Value.Until > now).Select(h => h.Key).ToList();
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        // With conversation ordering a message waits while an earlier one of its conversation is unfinished (held, or in backoff).
+        command.CommandText = $"""
+            SELECT {Columns} FROM outbound_messages m
+            WHERE m.destination_id = $destination AND m.status = 0 AND m.next_attempt_at <= $now
+              {(held.Count == 0 ? "" : $"AND m.message_id NOT IN ({string.Join(',', held.Select((_, i) => $"$h{i}"))})")}
+              AND (m.order_key IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM outbound_messages p
+                  WHERE p.destination_id = m.destination_id AND p.status = 0 AND p.order_key = m.order_key AND p.seq < m.seq))
+            ORDER BY m.next_attempt_at, m.seq LIMIT $max
+            """;
+        var p = command.Parameters;
+        p.AddWithValue("$destination", destinationId);
+        p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        p.AddWithValue("$max", max);
+        for (var i = 0; i < held.Count; i++) p.AddWithValue($"$h{i}", held[i]);
+        var due = ReadAll(command);
+        var mine = new List<OutboundMessage>(due.Count);
+        foreach (var m in due)
         {
-            // With conversation ordering a message waits while an earlier one of its conversation is unfinished (held, or in backoff).
-            var command = ctx.Command($"""
-                UPDATE outbound_messages SET lease_until = $until, lease_holder = $holder
-                WHERE message_id IN (
-                    SELECT m.message_id FROM outbound_messages m
-                    WHERE m.destination_id = $destination AND m.status = 0 AND m.next_attempt_at <= $now
-                      AND (m.lease_until IS NULL OR m.lease_until < $now)
-                      AND (m.order_key IS NULL OR NOT EXISTS (
-                          SELECT 1 FROM outbound_messages p
-                          WHERE p.destination_id = m.destination_id AND p.status = 0 AND p.order_key = m.order_key AND p.event_id < m.event_id))
-                    ORDER BY m.next_attempt_at, m.event_id LIMIT $max)
-                RETURNING {Columns}
-                """);
-            var p = command.Parameters;
-            p.AddWithValue("$destination", destinationId);
-            p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            p.AddWithValue("$until", leaseUntil.ToUnixTimeMilliseconds());
-            p.AddWithValue("$holder", holder);
-            p.AddWithValue("$max", max);
-            return ReadAll(command).OrderBy(m => m.NextAttemptAt).ThenBy(m => m.EventId, StringComparer.Ordinal).ToList();
-        }, cancellationToken);
+            // Two takers at once (a test, a second dispatcher): the first to hold a message keeps it.
+            var lease = (leaseUntil, holder);
+            if (_held.AddOrUpdate(m.MessageId, lease, (_, old) => old.Until > now ? old : lease) == lease) mine.Add(m);
+        }
+        return mine;
+    }
 
-    public Task RecordAsync(OutboundMessage m, OutboundAttempt attempt, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public async Task RecordAsync(IReadOnlyList<(OutboundMessage Message, OutboundAttempt Attempt)> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0) return;
+        try
+        {
+            await writer.ExecuteAsync(ctx =>
+            {
+                var recorded = new List<(OutboundMessage, OutboundAttempt)>(outcomes.Count);
+                foreach (var (m, attempt) in outcomes)
+                    if (Record(ctx, m, attempt)) recorded.Add((m, attempt));
+                foreach (var minute in DestinationMinutes.Of(recorded)) CountMinute(ctx, minute);
+                return recorded.Count;
+            }, cancellationToken);
+        }
+        finally
+        {
+            foreach (var (m, _) in outcomes) _held.TryRemove(m.MessageId, out _);
+        }
+    }
+
+    static bool Record(SqliteWriteContext ctx, OutboundMessage m, OutboundAttempt attempt)
     {
         var update = ctx.Command("""
             UPDATE outbound_messages SET status = $status, attempts = $attempts, total_attempts = $total, next_attempt_at = $next,
-                last_attempt_at = $at, last_status_code = $code, last_error = $error, lease_until = NULL, lease_holder = NULL
+                last_attempt_at = $at, last_status_code = $code, last_error = $error
             WHERE message_id = $id
             """);
         var p = update.Parameters;
@@ -120,8 +153,7 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         p.AddWithValue("$at", attempt.At.ToUnixTimeMilliseconds());
         p.AddWithValue("$code", (object?)attempt.StatusCode ?? DBNull.Value);
         p.AddWithValue("$error", (object?)m.LastError ?? DBNull.Value);
-        if (update.ExecuteNonQuery() == 0) return 0; // deleted with its destination meanwhile
-        CountAttempt(ctx, m.DestinationId, attempt);
+        if (update.ExecuteNonQuery() == 0) return false; // deleted with its destination meanwhile
         var insert = ctx.Command("""
             INSERT INTO outbound_attempts (message_id, number, at, status_code, duration_ms, response_headers, response_body, error)
             VALUES ($id, $number, $at, $code, $ms, $headers, $body, $error) ON CONFLICT DO NOTHING
@@ -135,29 +167,34 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         a.AddWithValue("$headers", JsonSerializer.Serialize(attempt.ResponseHeaders));
         a.AddWithValue("$body", (object?)attempt.ResponseBody ?? DBNull.Value);
         a.AddWithValue("$error", (object?)attempt.Error ?? DBNull.Value);
-        return insert.ExecuteNonQuery();
-    }, cancellationToken);
+        insert.ExecuteNonQuery();
+        return true;
+    }
 
-    public Task ReleaseAsync(string messageId, DateTimeOffset dueAt, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public async Task ReleaseAsync(string messageId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
-        var command = ctx.Command("UPDATE outbound_messages SET lease_until = NULL, lease_holder = NULL, next_attempt_at = $due WHERE message_id = $id AND status = 0");
-        command.Parameters.AddWithValue("$id", messageId);
-        command.Parameters.AddWithValue("$due", dueAt.ToUnixTimeMilliseconds());
-        return command.ExecuteNonQuery();
-    }, cancellationToken);
+        await writer.ExecuteAsync(ctx =>
+        {
+            var command = ctx.Command("UPDATE outbound_messages SET next_attempt_at = $due WHERE message_id = $id AND status = 0");
+            command.Parameters.AddWithValue("$id", messageId);
+            command.Parameters.AddWithValue("$due", dueAt.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+        _held.TryRemove(messageId, out _);
+    }
 
-    public Task ReleaseAllAsync(string holder, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    public Task ReleaseAllAsync(string holder, CancellationToken cancellationToken)
     {
-        // One host sends on SQLite: whatever an earlier run held is free now.
-        return ctx.Command("UPDATE outbound_messages SET lease_until = NULL, lease_holder = NULL WHERE lease_until IS NOT NULL").ExecuteNonQuery();
-    }, cancellationToken);
+        foreach (var (id, lease) in _held) if (lease.Holder == holder) _held.TryRemove(id, out _);
+        return Task.CompletedTask;
+    }
 
     public Task<int> RetryAsync(string destinationId, IReadOnlyCollection<string>? messageIds, OutboundStatus? status, DateTimeOffset now, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(ctx =>
         {
             var ids = messageIds?.ToList();
             var command = ctx.Command($"""
-                UPDATE outbound_messages SET status = 0, attempts = 0, next_attempt_at = $now, lease_until = NULL, lease_holder = NULL
+                UPDATE outbound_messages SET status = 0, attempts = 0, next_attempt_at = $now
                 WHERE destination_id = $destination AND status <> 0
                   {(status is null ? "" : "AND status = $status")}
                   {(ids is null ? "" : $"AND message_id IN ({string.Join(',', ids.Select((_, i) => $"$m{i}"))})")}
@@ -170,26 +207,35 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
             return ids is { Count: 0 } ? 0 : command.ExecuteNonQuery();
         }, cancellationToken);
 
-    /// <summary>The destination's hourly counters, in the same write as the attempt.</summary>
-    static void CountAttempt(SqliteWriteContext ctx, string destinationId, OutboundAttempt attempt)
+    /// <summary>A destination's counters for one minute, added to in the same write as the attempts.</summary>
+    static void CountMinute(SqliteWriteContext ctx, (string DestinationId, long Minute, DestinationHealthCounts Counts) m)
     {
-        var bucket = DestinationHealthCounts.BucketOf(attempt.DurationMs);
-        var command = ctx.Command($$"""
-            INSERT INTO destination_stats (destination_id, hour, attempts, succeeded, latency, last_attempt_at, last_status_code)
-            VALUES ($destination, $hour, 1, $ok, json_set('[0,0,0,0,0,0,0,0,0,0,0,0]', '$[{{bucket}}]', 1), $at, $code)
-            ON CONFLICT (destination_id, hour) DO UPDATE SET
-                attempts = attempts + 1, succeeded = succeeded + excluded.succeeded,
-                latency = json_set(latency, '$[{{bucket}}]', json_extract(latency, '$[{{bucket}}]') + 1),
-                last_attempt_at = max(last_attempt_at, excluded.last_attempt_at),
-                last_status_code = CASE WHEN excluded.last_attempt_at >= last_attempt_at THEN excluded.last_status_code ELSE last_status_code END
+        var read = ctx.Command("SELECT attempts, succeeded, latency, last_attempt_at, last_status_code FROM destination_minutes WHERE destination_id = $d AND minute = $m");
+        read.Parameters.AddWithValue("$d", m.DestinationId);
+        read.Parameters.AddWithValue("$m", m.Minute);
+        var sum = m.Counts;
+        using (var r = read.ExecuteReader())
+            if (r.Read())
+            {
+                var before = new DestinationHealthCounts(r.GetInt64(0), r.GetInt64(1), JsonSerializer.Deserialize<long[]>(r.GetString(2)) ?? [],
+                    r.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), r.IsDBNull(4) ? null : r.GetInt32(4));
+                sum = DestinationHealthSum.Of([(m.DestinationId, before), (m.DestinationId, m.Counts)])[m.DestinationId];
+            }
+        var write = ctx.Command("""
+            INSERT INTO destination_minutes (destination_id, minute, attempts, succeeded, latency, last_attempt_at, last_status_code)
+            VALUES ($d, $m, $attempts, $succeeded, $latency, $at, $code)
+            ON CONFLICT (destination_id, minute) DO UPDATE SET attempts = excluded.attempts, succeeded = excluded.succeeded,
+                latency = excluded.latency, last_attempt_at = excluded.last_attempt_at, last_status_code = excluded.last_status_code
             """);
-        var p = command.Parameters;
-        p.AddWithValue("$destination", destinationId);
-        p.AddWithValue("$hour", attempt.At.ToUnixTimeSeconds() / 3600);
-        p.AddWithValue("$ok", attempt.Succeeded ? 1 : 0);
-        p.AddWithValue("$at", attempt.At.ToUnixTimeMilliseconds());
-        p.AddWithValue("$code", (object?)attempt.StatusCode ?? DBNull.Value);
-        command.ExecuteNonQuery();
+        var p = write.Parameters;
+        p.AddWithValue("$d", m.DestinationId);
+        p.AddWithValue("$m", m.Minute);
+        p.AddWithValue("$attempts", sum.Attempts);
+        p.AddWithValue("$succeeded", sum.Succeeded);
+        p.AddWithValue("$latency", JsonSerializer.Serialize(sum.Latency));
+        p.AddWithValue("$at", sum.LastAttemptAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
+        p.AddWithValue("$code", (object?)sum.LastStatusCode ?? DBNull.Value);
+        write.ExecuteNonQuery();
     }
 
     internal static List<OutboundMessage> ReadAll(SqliteCommand command)
@@ -209,14 +255,15 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
             DestinationId = r.GetString(1),
             EventId = r.GetString(2),
             OrderKey = r.IsDBNull(3) ? null : r.GetString(3),
-            Status = (OutboundStatus)r.GetInt32(4),
-            Attempts = r.GetInt32(5),
-            TotalAttempts = r.GetInt32(6),
-            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
-            NextAttemptAt = At(r, 8),
-            LastAttemptAt = At(r, 9),
-            LastStatusCode = r.IsDBNull(10) ? null : r.GetInt32(10),
-            LastError = r.IsDBNull(11) ? null : r.GetString(11),
+            Seq = r.GetString(4),
+            Status = (OutboundStatus)r.GetInt32(5),
+            Attempts = r.GetInt32(6),
+            TotalAttempts = r.GetInt32(7),
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
+            NextAttemptAt = At(r, 9),
+            LastAttemptAt = At(r, 10),
+            LastStatusCode = r.IsDBNull(11) ? null : r.GetInt32(11),
+            LastError = r.IsDBNull(12) ? null : r.GetString(12),
         };
     }
 }

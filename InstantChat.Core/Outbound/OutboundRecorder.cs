@@ -1,0 +1,59 @@
+using System.Threading.Channels;
+using InstantChat.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace InstantChat.Core.Outbound;
+
+/// <summary>
+/// Writes attempts' outcomes as they come, as many as are waiting in one commit (a write per
+/// attempt took the store's writer from processing: bench/RESULTS.md, "Forwarding"), then frees
+/// their places so the dispatcher takes more. A 410 Gone turns its destination off here.
+/// </summary>
+public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationStore destinations, DestinationDirectory directory, ILogger<OutboundRecorder> logger)
+{
+    const int MaxBatch = 500;
+    readonly Channel<(Destination Destination, SendResult Result)> _outcomes =
+        Channel.CreateUnbounded<(Destination, SendResult)>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Add(Destination destination, SendResult result) => _outcomes.Writer.TryWrite((destination, result));
+
+    public void Complete() => _outcomes.Writer.TryComplete();
+
+    /// <param name="freed">Called per destination with how many of its messages are no longer held.</param>
+    public async Task RunAsync(Action<string, int> freed)
+    {
+        var batch = new List<(Destination Destination, SendResult Result)>(MaxBatch);
+        while (await _outcomes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                await store.RecordAsync(batch.Select(b => (b.Result.Message, b.Result.Attempt!)).ToList(), CancellationToken.None);
+                foreach (var (destination, result) in batch.Where(b => b.Result.DisableDestination))
+                    await DisableAsync(destination, result.Attempt!.At);
+            }
+            catch (Exception ex)
+            {
+                // Not recorded: the leases run out and the messages go again, under the same webhook-id.
+                LogRecordFailed(batch.Count, ex.GetType().Name, ex.Message);
+            }
+            foreach (var group in batch.GroupBy(b => b.Destination.DestinationId)) freed(group.Key, group.Count());
+        }
+    }
+
+    /// <summary>410 Gone: the receiver says it is gone for good. Its messages stay pending until someone turns it on again.</summary>
+    async Task DisableAsync(Destination destination, DateTimeOffset at)
+    {
+        if (await destinations.FindAsync(destination.DestinationId, CancellationToken.None) is not { Enabled: true } current) return;
+        await destinations.UpdateAsync(current with { Enabled = false, DisabledReason = $"410 Gone at {at:u}", UpdatedAt = at }, CancellationToken.None);
+        await directory.ReloadAsync(CancellationToken.None);
+        LogDisabled(destination.DestinationId, destination.Url);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Destination {DestinationId} ({Url}) answered 410 Gone: disabled")]
+    partial void LogDisabled(string destinationId, string url);
+
+    [LoggerMessage(LogLevel.Warning, "Recording {Count} outbound attempts failed ({ErrorType} {Error}); their messages go again when their leases end")]
+    partial void LogRecordFailed(int count, string errorType, string error);
+}
