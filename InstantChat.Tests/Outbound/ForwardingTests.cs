@@ -64,6 +64,9 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.Equal(request.Headers["webhook-id"], message.GetProperty("messageId").GetString());
         Assert.Equal(200, message.GetProperty("attempts")[0].GetProperty("statusCode").GetInt32());
         Assert.Equal("answer 0", message.GetProperty("attempts")[0].GetProperty("responseBody").GetString());
+        var eventId = body.RootElement.GetProperty("eventId").GetString();
+        var deliveries = (await _app.ApiClient().GetJsonAsync($"/api/webhooks/events/{eventId}/deliveries")).GetProperty("items");
+        Assert.Equal((id, "delivered"), (deliveries[0].GetProperty("destinationId").GetString(), deliveries[0].GetProperty("status").GetString()));
     }
 
     [Fact]

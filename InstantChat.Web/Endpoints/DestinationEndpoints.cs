@@ -32,8 +32,10 @@ public static class DestinationEndpoints
         group.MapPost("/{destinationId}/messages/retry", RetryManyAsync);
         group.MapPost("/{destinationId}/replay", ReplayAsync);
         // Every signed-in user sees where an event went (the drawer's Deliveries), like its processing attempts.
-        app.MapGet("/api/webhooks/events/{eventId}/deliveries", async (string eventId, DestinationService d, CancellationToken ct) =>
+        app.MapGet("/api/webhooks/events/{eventId}/deliveries", async Task<Results<Ok<OutboundMessageListDto>, NotFound>> (
+            string eventId, DestinationService d, IEventStore events, CancellationToken ct) =>
         {
+            if (await events.FindAsync(eventId, ct) is null) return TypedResults.NotFound();
             var (messages, attempts) = await d.ForEventAsync(eventId, ct);
             return TypedResults.Ok(new OutboundMessageListDto(messages.Select(m => OutboundMessageDto.From(m, attempts)).ToList(), null));
         }).RequireAuthorization().WithTags("Destinations");

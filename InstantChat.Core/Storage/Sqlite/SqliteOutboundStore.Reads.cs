@@ -91,22 +91,7 @@ public sealed partial class SqliteOutboundStore
             using (var r = read.ExecuteReader())
                 while (r.Read()) if (SqliteEventColumns.Read(r) is var e && destination.Filter.Matches(e)) matching.Add(e);
             var target = new OutboundTarget(destination.DestinationId, destination.Ordering);
-            foreach (var e in matching)
-            {
-                var upsert = ctx.Command("""
-                    INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, seq, status, created_at, next_attempt_at)
-                    VALUES ($id, $destination, $event, $order, $seq, 0, $now, $now)
-                    ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now
-                    """);
-                var p = upsert.Parameters;
-                p.AddWithValue("$id", OutboundMessage.NewId(now));
-                p.AddWithValue("$destination", target.DestinationId);
-                p.AddWithValue("$event", e.EventId);
-                p.AddWithValue("$order", target.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : DBNull.Value);
-                p.AddWithValue("$seq", OutboundMessage.SeqOf(e, null));
-                p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                upsert.ExecuteNonQuery();
-            }
+            foreach (var e in matching) Insert(ctx, e, target, null, now, "DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now");
             return matching.Count;
         }, cancellationToken);
 

@@ -68,22 +68,24 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
     /// </summary>
     internal static void Create(SqliteWriteContext ctx, IEnumerable<(WebhookEvent Event, OutboundTarget Target, int? Index)> messages)
     {
-        foreach (var (e, target, index) in messages)
-        {
-            var now = e.ReceivedAt;
-            var command = ctx.Command($"""
-                INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, seq, status, created_at, next_attempt_at)
-                VALUES ($id, $destination, $event, $order, $seq, 0, $now, $now) ON CONFLICT DO NOTHING
-                """);
-            var p = command.Parameters;
-            p.AddWithValue("$id", OutboundMessage.NewId(now));
-            p.AddWithValue("$destination", target.DestinationId);
-            p.AddWithValue("$event", e.EventId);
-            p.AddWithValue("$order", target.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : DBNull.Value);
-            p.AddWithValue("$seq", OutboundMessage.SeqOf(e, index));
-            p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.ExecuteNonQuery();
-        }
+        foreach (var (e, target, index) in messages) Insert(ctx, e, target, index, e.ReceivedAt, "DO NOTHING");
+    }
+
+    /// <summary>A new message due at <paramref name="now"/>; on a second one for the same event and destination, <paramref name="onConflict"/>.</summary>
+    internal static void Insert(SqliteWriteContext ctx, WebhookEvent e, OutboundTarget target, int? index, DateTimeOffset now, string onConflict)
+    {
+        var command = ctx.Command($"""
+            INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, seq, status, created_at, next_attempt_at)
+            VALUES ($id, $destination, $event, $order, $seq, 0, $now, $now) ON CONFLICT (event_id, destination_id) {onConflict}
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("$id", OutboundMessage.NewId(now));
+        p.AddWithValue("$destination", target.DestinationId);
+        p.AddWithValue("$event", e.EventId);
+        p.AddWithValue("$order", target.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : DBNull.Value);
+        p.AddWithValue("$seq", OutboundMessage.SeqOf(e, index));
+        p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
     }
 
     public async Task<IReadOnlyList<OutboundMessage>> TakeDueAsync(string destinationId, int max, DateTimeOffset now, DateTimeOffset leaseUntil, string holder, CancellationToken cancellationToken)
