@@ -78,6 +78,10 @@ public static class ServiceCollectionExtensions
         services.AddOutboundHttp();
         services.AddSingleton<Outbound.OutboundRecorder>();
         services.AddSingleton<Outbound.RecentEvents>();
+        services.AddSingleton<Outbound.AlertFeed>();
+        services.AddSingleton<Outbound.AlertNotifier>();
+        services.AddSingleton<Outbound.AlertEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<Outbound.AlertEvaluator>());
         services.AddHostedService<Outbound.OutboundDispatcher>();
         services.AddSingleton<LogProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<LogProcessor>());
@@ -134,6 +138,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ISubscriptionStore, MongoSubscriptionStore>();
         services.AddSingleton<IDestinationStore, MongoDestinationStore>();
         services.AddSingleton<IOutboundStore, MongoOutboundStore>();
+        services.AddSingleton<IAlertStore, MongoAlertStore>();
         services.AddSingleton<IStatsStore, MongoStatsStore>();
         services.AddSingleton<IRetentionStore, MongoRetentionStore>();
         services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
@@ -164,6 +169,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
         services.AddSingleton<IDestinationStore, SqliteDestinationStore>();
         services.AddSingleton<IOutboundStore, SqliteOutboundStore>();
+        services.AddSingleton<IAlertStore, SqliteAlertStore>();
         services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();

@@ -23,6 +23,7 @@ app.MapTestEventEndpoints();
 app.MapConversationEndpoints();
 app.MapSubscriptionEndpoints();
 app.MapDestinationEndpoints();
+app.MapAlertEndpoints();
 app.MapStatsEndpoints();
 app.MapKeyEndpoints();
 app.MapAccountEndpoints();

@@ -34,7 +34,11 @@ public sealed class WebhookMetrics : IDisposable
     {
         _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         if (outcome == "accepted") _ackMs.Record(ackMs);
+        else if (outcome == "unauthorized") Refusals.Add(DateTimeOffset.UtcNow);
     }
+
+    /// <summary>Deliveries refused for their signature on this host, per second over the last minutes (the alert rule reads it).</summary>
+    public Common.RecentCounts Refusals { get; } = new();
 
     public void Events(IEnumerable<WebhookEvent> events, string status)
     {

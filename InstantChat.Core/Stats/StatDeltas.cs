@@ -72,6 +72,7 @@ public sealed class StatDeltas
         if (outcome == ProcessingStatus.Pending) return this; // a retry is coming; not processed yet
         Add(StatKinds.MinuteProcessed, MinuteKey(finishedAt), 1);
         Add(outcome == ProcessingStatus.Failed ? StatKinds.HourFailed : StatKinds.HourProcessed, HourKey(finishedAt), 1);
+        if (outcome == ProcessingStatus.Failed) Add(StatKinds.MinuteFailed, MinuteKey(finishedAt), 1); // the failed-events alert
         var latency = (long)Math.Max(0, (finishedAt - e.ReceivedAt).TotalMilliseconds);
         Add(StatKinds.Latency, $"{HourKey(finishedAt)}:{Array.FindIndex(LatencyBounds, b => latency <= b)}", 1);
         return this;
@@ -92,6 +93,7 @@ public static class StatKinds
     public const string HourProcessed = "hour_processed";
     public const string HourFailed = "hour_failed";
     public const string MinuteProcessed = "minute_processed";
+    public const string MinuteFailed = "minute_failed";
     public const string Latency = "latency";
     public const string ProcessingMsSum = "processing_ms_sum";
     public const string ProcessingCount = "processing_count";

@@ -16,6 +16,7 @@ public sealed class LayoutTests : BunitContext
     {
         Services.AddMudServices();
         Services.AddSingleton<InstantChat.Core.Notifications.IEventFeed>(_feed);
+        Services.AddSingleton(_alerts);
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<InstantChat.Web.Components.Notifications.NotificationCenter>();
         Services.AddScoped<InstantChat.Web.Components.Shared.ViewerTime>();
@@ -109,6 +110,20 @@ public sealed class LayoutTests : BunitContext
         cut.WaitForAssertion(() => Assert.Equal("3 new events · latest: comments from 778", cut.Find("[data-testid=live-toast]").TextContent));
         Assert.Single(cut.FindAll("[data-testid=live-toast]"));
         Assert.Single(cut.FindAll(".mud-snackbar"));
+    }
+
+    readonly InstantChat.Core.Outbound.AlertFeed _alerts = new();
+
+    [Fact]
+    public void MainLayout_AlertOpens_BellCountsItAndThePanelListsIt()
+    {
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        _alerts.Publish(new InstantChat.Core.Outbound.Alert("alr_1", "failedEvents", "", "12 events failed in 10 minutes", "detail", DateTimeOffset.UtcNow));
+
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=notification-badge] .mud-badge").TextContent.Trim()));
+        cut.Find("[data-testid=notification-bell]").Click();
+        Assert.Contains("Alert: 12 events failed in 10 minutes", cut.Find("[data-testid=notification-list]").TextContent);
     }
 
     [Fact]

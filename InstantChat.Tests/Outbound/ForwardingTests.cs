@@ -7,19 +7,8 @@ using StandardWebhooks;
 namespace InstantChat.Tests.Outbound;
 
 /// <summary>Events reaching a real receiver (Kestrel on 127.0.0.1) through the real host: signed, filtered, retried, in order.</summary>
-public sealed class ForwardingTests : IAsyncLifetime
+public sealed class ForwardingTests : ReceiverHost
 {
-    readonly AppFactory _app = new(new() { ["DESTINATIONS_ALLOW_PRIVATE"] = "true" });
-    Receiver _receiver = null!;
-
-    public async ValueTask InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
     async Task<(string Id, string Secret)> CreateAsync(object? filter = null, string ordering = "none", string payload = "event", int? maxConcurrency = null)
     {
         var response = await _app.ApiClient().PostAsJsonAsync("/api/destinations", new

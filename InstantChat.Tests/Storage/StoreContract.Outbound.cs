@@ -202,4 +202,25 @@ public abstract partial class StoreContract
         Assert.Equal((T0.AddSeconds(5), (int?)500), (health.LastAttemptAt, health.LastStatusCode));
         Assert.Empty(await Outbound.HealthAsync(T0.AddHours(2), default));
     }
+
+    [Fact]
+    public async Task Alerts_OpenTwiceResolveReopen_OneOpenAtATimeAndTheHistoryKept()
+    {
+        var alerts = Stores.Alerts;
+        Alert Make(string id, DateTimeOffset at) => new(id, AlertKinds.FailedEvents, "", "12 events failed", "detail", at);
+
+        Assert.True(await alerts.OpenAsync(Make("alr_1", T0), default));
+        Assert.False(await alerts.OpenAsync(Make("alr_2", T0.AddSeconds(30)), default));
+        var resolved = await alerts.ResolveAsync(AlertKinds.FailedEvents, "", T0.AddMinutes(5), default);
+        Assert.Null(await alerts.ResolveAsync(AlertKinds.FailedEvents, "", T0.AddMinutes(6), default));
+        Assert.True(await alerts.OpenAsync(Make("alr_3", T0.AddMinutes(10)), default));
+
+        Assert.Equal(("alr_1", T0.AddMinutes(5)), (resolved!.AlertId, resolved.ResolvedAt));
+        var listed = await alerts.ListAsync(10, default);
+        Assert.Equal(["alr_3", "alr_1"], listed.Select(a => a.AlertId));
+        Assert.True(listed[0].Open);
+        Assert.Equal(AlertRules.Defaults, await alerts.RulesAsync(default));
+        await alerts.SaveRulesAsync(AlertRules.Defaults with { NotifyUrl = "https://hooks.slack.com/services/x" }, default);
+        Assert.Equal("https://hooks.slack.com/services/x", (await alerts.RulesAsync(default)).NotifyUrl);
+    }
 }

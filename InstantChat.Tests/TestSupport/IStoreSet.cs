@@ -21,6 +21,7 @@ public interface IStoreSet
     IParticipantStore Participants { get; }
     IDestinationStore Destinations { get; }
     IOutboundStore Outbound { get; }
+    IAlertStore Alerts { get; }
     /// <summary>A destination exactly as stored, read behind the store's back.</summary>
     Task<string> RawDestinationAsync(string destinationId);
     ISubscriptionStore Subscriptions { get; }

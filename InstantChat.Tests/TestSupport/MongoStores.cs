@@ -38,6 +38,7 @@ public sealed partial class MongoStores : IStoreSet
     public ISubscriptionStore Subscriptions => new MongoSubscriptionStore(Database, Secrets);
     public IDestinationStore Destinations => new MongoDestinationStore(Database, Secrets);
     public IOutboundStore Outbound => new MongoOutboundStore(Database);
+    public IAlertStore Alerts => new MongoAlertStore(Database);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new MongoSubscriptionStore(Database, Sealing.For(new StorageOptions { MongoUri = Uri }, Database));
     public IStatsStore Stats => new MongoStatsStore(Database);
     public IRetentionStore Retention => new MongoRetentionStore(Database);

@@ -44,6 +44,7 @@ public sealed partial class SqliteStores : IStoreSet, IDisposable
     // One instance, as in the host: its leases live in memory.
     public IOutboundStore Outbound => _outbound ??= new SqliteOutboundStore(Database, Writer);
     IOutboundStore? _outbound;
+    public IAlertStore Alerts => new SqliteAlertStore(Database, Writer);
     public ISubscriptionStore SubscriptionsOnAnotherHost => new SqliteSubscriptionStore(Database, Writer, Sealing.For(new StorageOptions { DataDir = _dir.Path }));
     public IStatsStore Stats => new SqliteStatsStore(Database);
     public IRetentionStore Retention => new SqliteRetentionStore(Writer, DeliveryLog);

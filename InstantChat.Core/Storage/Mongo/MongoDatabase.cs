@@ -47,6 +47,9 @@ public sealed class MongoDatabase : IDisposable
     public IMongoCollection<BsonDocument> Subscriptions => Database.GetCollection<BsonDocument>("subscriptions");
     public IMongoCollection<BsonDocument> Destinations => Database.GetCollection<BsonDocument>("destinations");
     public IMongoCollection<BsonDocument> Outbound => Database.GetCollection<BsonDocument>("outbound_messages");
+    public IMongoCollection<BsonDocument> AlertRules => Database.GetCollection<BsonDocument>("alert_rules");
+    public IMongoCollection<BsonDocument> Alerts => Database.GetCollection<BsonDocument>("alerts");
+    public IMongoCollection<BsonDocument> AlertOpen => Database.GetCollection<BsonDocument>("alert_open");
     public IMongoCollection<BsonDocument> DestinationStats => Database.GetCollection<BsonDocument>("destination_minutes");
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class SqliteDatabase
     {
         using var connection = _file.Initialize("");
         var (hadEvents, hadIndex, hadPeople) = (TableExists(connection, "events"), TableExists(connection, "events_fts"), TableExists(connection, "participants"));
-        Execute(connection, SqliteSchema.Ddl + SqliteParticipantStore.Ddl + SqliteOutboundStore.Ddl);
+        Execute(connection, SqliteSchema.Ddl + SqliteParticipantStore.Ddl + SqliteOutboundStore.Ddl + SqliteAlertStore.Ddl);
         Migrate(connection);
         // A store from before the search index or the directory: index and name what it holds, once.
         if (hadEvents && !hadIndex) Execute(connection, "INSERT INTO events_fts(events_fts) VALUES ('rebuild')");

@@ -7,6 +7,21 @@ namespace InstantChat.Tests.Components.Pages;
 public sealed class OverviewTests() : DashboardContext("admin")
 {
     [Fact]
+    public async Task Render_OpenAlert_ShownAtTheTopUntilItResolves()
+    {
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Storage.IAlertStore>(Services);
+        var alert = new Core.Outbound.Alert("alr_1", Core.Outbound.AlertKinds.FailedEvents, "", "12 events failed in 10 minutes", "see Events", DateTimeOffset.UtcNow);
+        await store.OpenAsync(alert, default);
+
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Contains("12 events failed in 10 minutes", cut.Find("[data-testid=open-alert]").TextContent));
+        var resolved = await store.ResolveAsync(alert.Rule, alert.Key, DateTimeOffset.UtcNow, default);
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Outbound.AlertFeed>(Services).Publish(resolved!);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=open-alert]")));
+    }
+
+    [Fact]
     public async Task Render_WithEvents_MinuteChartBesideTheHourlyOneWhoseWindowSwitchesAndTheDonutSaysHowMany()
     {
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again")));

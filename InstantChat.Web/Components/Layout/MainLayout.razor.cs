@@ -29,6 +29,7 @@ public sealed partial class MainLayout : IDisposable
     };
 
     [Inject] IEventFeed Feed { get; set; } = default!;
+    [Inject] Core.Outbound.AlertFeed Alerts { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [Inject] TimeProvider Clock { get; set; } = default!;
     [Inject] NotificationCenter Notifications { get; set; } = default!;
@@ -60,7 +61,14 @@ public sealed partial class MainLayout : IDisposable
             StateHasChanged();
         }));
         Notifications.Changed += OnNotificationsChanged;
+        Alerts.Changed += OnAlert;
     }
+
+    void OnAlert(Core.Outbound.Alert alert) => _ = InvokeAsync(() =>
+    {
+        Notifications.AddAlert(alert);
+        StateHasChanged();
+    });
 
     /// <summary>Names are a nicety: whatever goes wrong reading them, the events are still notified, as ids.</summary>
     async Task<IReadOnlyList<Core.EventModel.WebhookEvent>> NamedAsync(IReadOnlyList<Core.EventModel.WebhookEvent> events)
@@ -122,5 +130,6 @@ public sealed partial class MainLayout : IDisposable
     {
         _live?.Dispose();
         Notifications.Changed -= OnNotificationsChanged;
+        Alerts.Changed -= OnAlert;
     }
 }

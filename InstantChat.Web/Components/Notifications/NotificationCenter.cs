@@ -34,6 +34,21 @@ public sealed class NotificationCenter
         Changed?.Invoke();
     }
 
+    /// <summary>An alert that opened or resolved (its kind is "alert"; it links to the Overview, where open alerts show).</summary>
+    public void AddAlert(Core.Outbound.Alert alert)
+    {
+        _items.AddFirst(new Notification(alert.AlertId, AlertKind, (alert.Open ? "Alert: " : "Resolved: ") + alert.Title, alert.ResolvedAt ?? alert.OpenedAt, Read: false));
+        Unread++;
+        if (_items.Count > Capacity)
+        {
+            if (!_items.Last!.Value.Read) Unread--;
+            _items.RemoveLast();
+        }
+        Changed?.Invoke();
+    }
+
+    public const string AlertKind = "alert";
+
     public IEnumerable<Notification> Filter(string? eventType) =>
         string.IsNullOrEmpty(eventType) ? _items : _items.Where(n => n.EventType == eventType);
 
