@@ -9,8 +9,10 @@ namespace InstantChat.Core.Outbound;
 /// attempt took the store's writer from processing: bench/RESULTS.md, "Forwarding"), then frees
 /// their places so the dispatcher takes more. A 410 Gone turns its destination off here.
 /// </summary>
-public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationStore destinations, DestinationDirectory directory, ILogger<OutboundRecorder> logger)
+public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationStore destinations, DestinationDirectory directory, TimeProvider clock, ILogger<OutboundRecorder> logger)
 {
+    // Destinations whose latest recorded attempt failed: their next success makes their waiting messages due at once.
+    readonly HashSet<string> _failing = [];
     const int MaxBatch = 500;
     readonly Channel<(Destination Destination, SendResult Result)> _outcomes =
         Channel.CreateUnbounded<(Destination, SendResult)>(new UnboundedChannelOptions { SingleReader = true });
@@ -32,6 +34,7 @@ public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationS
                 await store.RecordAsync(batch.Select(b => (b.Result.Message, b.Result.Attempt!)).ToList(), CancellationToken.None);
                 foreach (var (destination, result) in batch.Where(b => b.Result.DisableDestination))
                     await DisableAsync(destination, result.Attempt!.At);
+                await ExpediteRecoveredAsync(batch);
             }
             catch (Exception ex)
             {
@@ -41,6 +44,25 @@ public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationS
             foreach (var group in batch.GroupBy(b => b.Destination.DestinationId)) freed(group.Key, group.Count());
         }
     }
+
+    /// <summary>
+    /// A destination that answers 2xx again after failing gets its backlog now, not when each message's
+    /// backoff ends (after a 10-minute outage the schedule would hold some for 30 minutes more).
+    /// </summary>
+    async Task ExpediteRecoveredAsync(List<(Destination Destination, SendResult Result)> batch)
+    {
+        foreach (var group in batch.GroupBy(b => b.Destination.DestinationId))
+        {
+            var last = group.MaxBy(b => b.Result.Attempt!.At).Result.Attempt!;
+            if (!last.Succeeded) { _failing.Add(group.Key); continue; }
+            if (!_failing.Remove(group.Key)) continue;
+            var due = await store.ExpediteAsync(group.Key, clock.GetUtcNow(), CancellationToken.None);
+            if (due > 0) LogRecovered(group.Key, due);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Destination {DestinationId} answers again: {Count} waiting messages are due now")]
+    partial void LogRecovered(string destinationId, int count);
 
     /// <summary>410 Gone: the receiver says it is gone for good. Its messages stay pending until someone turns it on again.</summary>
     async Task DisableAsync(Destination destination, DateTimeOffset at)

@@ -51,6 +51,9 @@ public interface IOutboundStore
     /// <summary>Makes finished messages pending again, due now (their attempts are kept; the count starts over). How many changed.</summary>
     Task<int> RetryAsync(string destinationId, IReadOnlyCollection<string>? messageIds, OutboundStatus? status, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>A destination answered again after failing: its messages waiting out a backoff are due now. How many.</summary>
+    Task<int> ExpediteAsync(string destinationId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Messages of one destination per event (for the event's deliveries section).</summary>
     Task<IReadOnlyList<OutboundMessage>> ForEventAsync(string eventId, CancellationToken cancellationToken);
 

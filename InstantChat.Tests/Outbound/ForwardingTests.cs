@@ -155,4 +155,22 @@ public sealed class ForwardingTests : ReceiverHost
         var timestamp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal([new StandardWebhook(rotated).Sign(request.Headers["webhook-id"], timestamp, request.Body), new StandardWebhook(old).Sign(request.Headers["webhook-id"], timestamp, request.Body)], signatures);
     }
+
+    [Fact]
+    public async Task Forward_ReceiverRecovers_WaitingMessagesGoAtOnceNotAfterTheirBackoff()
+    {
+        var failing = true;
+        _receiver.Answer = (_, _) => Task.FromResult<(int, Dictionary<string, string>?)>((Volatile.Read(ref failing) ? 503 : 200, null));
+        await CreateAsync();
+        await SendAsync(Deliveries.Envelope(Deliveries.Message("m-early", "while it was down")));
+        var failed = Assert.Single(await ReceivedAsync(1));
+
+        Volatile.Write(ref failing, false);
+        await SendAsync(Deliveries.Envelope(Deliveries.Message("m-later", "once it is back")));
+
+        var all = await ReceivedAsync(3);
+        var retried = all.Skip(1).Single(r => r.Headers["webhook-id"] == failed.Headers["webhook-id"]);
+        // The schedule alone would wait at least 4 s (5 s less its jitter) after the failed attempt.
+        Assert.True(retried.At - failed.At < TimeSpan.FromSeconds(3.5), $"sent again {(retried.At - failed.At).TotalSeconds:0.0} s after failing");
+    }
 }

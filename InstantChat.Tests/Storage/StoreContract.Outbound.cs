@@ -223,4 +223,17 @@ public abstract partial class StoreContract
         await alerts.SaveRulesAsync(AlertRules.Defaults with { NotifyUrl = "https://hooks.slack.com/services/x" }, default);
         Assert.Equal("https://hooks.slack.com/services/x", (await alerts.RulesAsync(default)).NotifyUrl);
     }
+
+    [Fact]
+    public async Task Outbound_Expedite_MessagesInBackoffDueNow()
+    {
+        await CommitForwardedAsync(Dm("m1", "900000001"), T0, new OutboundTarget("dst_e", Ordering.None));
+        var m = Assert.Single(await TakeAsync("dst_e", T0.AddSeconds(1)));
+        await Outbound.RecordAsync(m with { Attempts = 2, TotalAttempts = 2, NextAttemptAt = T0.AddMinutes(30), LastError = "HTTP 503" }, AttemptOf(m, T0.AddSeconds(1), 503), default);
+        Assert.Empty(await TakeAsync("dst_e", T0.AddMinutes(1)));
+
+        Assert.Equal(1, await Outbound.ExpediteAsync("dst_e", T0.AddMinutes(1), default));
+
+        Assert.Single(await TakeAsync("dst_e", T0.AddMinutes(1)));
+    }
 }

@@ -107,6 +107,10 @@ public sealed partial class MongoOutboundStore(MongoDatabase db) : IOutboundStor
                 U.Set("status", 0).Set("attempts", 0).Set("nextAttemptAt", Ms(now)).Unset("leaseUntil").Unset("leaseHolder"), cancellationToken: ct)).ModifiedCount;
         });
 
+    public Task<int> ExpediteAsync(string destinationId, DateTimeOffset now, CancellationToken ct) => MongoEventStore.Guard(async () =>
+        (int)(await db.Outbound.UpdateManyAsync(F.And(F.Eq("destinationId", destinationId), F.Eq("status", 0), F.Gt("nextAttemptAt", Ms(now))),
+            U.Set("nextAttemptAt", Ms(now)), cancellationToken: ct)).ModifiedCount);
+
     static BsonValue OrderKey(WebhookEvent e, OutboundTarget t) =>
         t.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : BsonNull.Value;
 

@@ -240,6 +240,14 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         write.ExecuteNonQuery();
     }
 
+    public Task<int> ExpediteAsync(string destinationId, DateTimeOffset now, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
+    {
+        var command = ctx.Command("UPDATE outbound_messages SET next_attempt_at = $now WHERE destination_id = $destination AND status = 0 AND next_attempt_at > $now");
+        command.Parameters.AddWithValue("$destination", destinationId);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return command.ExecuteNonQuery();
+    }, cancellationToken);
+
     internal static List<OutboundMessage> ReadAll(SqliteCommand command)
     {
         var list = new List<OutboundMessage>();
