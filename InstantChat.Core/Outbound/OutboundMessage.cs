@@ -16,9 +16,11 @@ public sealed record OutboundMessage
     public required string EventId { get; init; }
     public string? OrderKey { get; init; }
     /// <summary>
-    /// The order the event arrived in: its delivery's id (monotonic where it was received) and its
-    /// place in the delivery. Event ids are not for this: an id minted for an earlier millisecond
-    /// than the newest one gets random low bits, so events of one millisecond can sort either way.
+    /// The order the event was taken from the log in, which is the order it is processed and its
+    /// message created: on SQLite the log's own position (<see cref="LogSeqOf"/>), on MongoDB the
+    /// delivery id (the shared log is taken in id order). Not event ids, nor on SQLite delivery ids:
+    /// ids minted in one millisecond by concurrent requests need not follow the log. A message made
+    /// later (a retry that completed, a replay) sorts after every logged one.
     /// </summary>
     public string Seq { get; init; } = "";
     public OutboundStatus Status { get; init; } = OutboundStatus.Pending;
@@ -34,6 +36,8 @@ public sealed record OutboundMessage
     public string? LastError { get; init; }
 
     public static string SeqOf(WebhookEvent e, int? index) => $"{e.DeliveryId}.{index ?? 9999:D4}";
+
+    public static string LogSeqOf(long logSeq, int index) => $"{logSeq:D19}.{index:D4}";
 
     /// <summary>A new message id: time-ordered, so the newest-first list is a key range.</summary>
     public static string NewId(DateTimeOffset now) => "msg_" + EventIds.New(now);

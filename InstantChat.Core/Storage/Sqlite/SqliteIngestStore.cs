@@ -23,7 +23,7 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
             var results = new CommitResult[batches.Count];
             var lastRowid = SqliteEventColumns.LastRowid(ctx);
             var writesOfNew = new List<Processing.BusinessWrite>();
-            var outbound = new List<(WebhookEvent, Outbound.OutboundTarget, int?)>();
+            var outbound = new List<(WebhookEvent, Outbound.OutboundTarget, string)>();
             for (var b = 0; b < batches.Count; b++)
             {
                 var (events, writes) = (batches[b].Events, batches[b].Writes);
@@ -35,7 +35,12 @@ public sealed class SqliteIngestStore(SqliteWriter writer) : IIngestStore
                     if (insert.ExecuteNonQuery() != 1) continue; // a duplicate: its effect is in already
                     inserted.Add(events[i]);
                     if (writes?[i] is { } write) writesOfNew.Add(write);
-                    if (batches[b].Outbound?[i] is { Count: > 0 } targets) foreach (var t in targets) outbound.Add((events[i], t, i));
+                    if (batches[b].Outbound?[i] is { Count: > 0 } targets)
+                    {
+                        // The log's order is the processing order (delivery ids of concurrent requests need not follow it).
+                        var order = batches[b].LogSeq is { } logSeq ? Outbound.OutboundMessage.LogSeqOf(logSeq, i) : Outbound.OutboundMessage.SeqOf(events[i], i);
+                        foreach (var t in targets) outbound.Add((events[i], t, order));
+                    }
                     if (events[i] is { Attempts: > 0, LastError: not null, ProcessedStatus: ProcessingStatus.Pending or ProcessingStatus.Failed } failed)
                         SqliteQueueStore.RecordFirstAttempt(ctx, failed);
                 }

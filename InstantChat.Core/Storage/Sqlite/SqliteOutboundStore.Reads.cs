@@ -91,7 +91,7 @@ public sealed partial class SqliteOutboundStore
             using (var r = read.ExecuteReader())
                 while (r.Read()) if (SqliteEventColumns.Read(r) is var e && destination.Filter.Matches(e)) matching.Add(e);
             var target = new OutboundTarget(destination.DestinationId, destination.Ordering);
-            foreach (var e in matching) Insert(ctx, e, target, null, now, "DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now");
+            foreach (var e in matching) Insert(ctx, e, target, OutboundMessage.SeqOf(e, null), now, "DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now");
             return matching.Count;
         }, cancellationToken);
 

@@ -66,13 +66,13 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
     /// same pair is ignored), due at once. Its id and creation time are the event's arrival, so the
     /// newest-first list follows the events.
     /// </summary>
-    internal static void Create(SqliteWriteContext ctx, IEnumerable<(WebhookEvent Event, OutboundTarget Target, int? Index)> messages)
+    internal static void Create(SqliteWriteContext ctx, IEnumerable<(WebhookEvent Event, OutboundTarget Target, string Seq)> messages)
     {
-        foreach (var (e, target, index) in messages) Insert(ctx, e, target, index, e.ReceivedAt, "DO NOTHING");
+        foreach (var (e, target, seq) in messages) Insert(ctx, e, target, seq, e.ReceivedAt, "DO NOTHING");
     }
 
     /// <summary>A new message due at <paramref name="now"/>; on a second one for the same event and destination, <paramref name="onConflict"/>.</summary>
-    internal static void Insert(SqliteWriteContext ctx, WebhookEvent e, OutboundTarget target, int? index, DateTimeOffset now, string onConflict)
+    internal static void Insert(SqliteWriteContext ctx, WebhookEvent e, OutboundTarget target, string seq, DateTimeOffset now, string onConflict)
     {
         var command = ctx.Command($"""
             INSERT INTO outbound_messages (message_id, destination_id, event_id, order_key, seq, status, created_at, next_attempt_at)
@@ -83,7 +83,7 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         p.AddWithValue("$destination", target.DestinationId);
         p.AddWithValue("$event", e.EventId);
         p.AddWithValue("$order", target.Ordering == Ordering.Conversation ? OutboundMessage.ConversationOf(e) : DBNull.Value);
-        p.AddWithValue("$seq", OutboundMessage.SeqOf(e, index));
+        p.AddWithValue("$seq", seq);
         p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
     }

@@ -71,7 +71,7 @@ public sealed partial class SqliteQueueStore(SqliteDatabase database, SqliteWrit
                 var rows = ReadAll(update);
                 if (rows.Count == 0) continue; // lease lost: another worker owns this attempt now
                 written.Add(rows[0]);
-                if (o.Outbound is { Count: > 0 } targets) SqliteOutboundStore.Create(ctx, targets.Select(t => (rows[0], t, (int?)null)));
+                if (o.Outbound is { Count: > 0 } targets) SqliteOutboundStore.Create(ctx, targets.Select(t => (rows[0], t, Outbound.OutboundMessage.SeqOf(rows[0], null))));
                 deltas.Finished(o.Event, o.Status, o.FinishedAt, o.ProcessingMs);
                 var history = ctx.Command(HistorySql);
                 history.Parameters.AddWithValue("$id", o.Event.EventId);
