@@ -141,7 +141,6 @@ public sealed partial class LogProcessor(
         using var parsed = parser.ParseDelivery(entry.Body, entry.DeliveryId, entry.ReceivedAt);
         var events = new WebhookEvent[parsed.Events.Count];
         var writes = new BusinessWrite?[parsed.Events.Count];
-        var outbound = new IReadOnlyList<Outbound.OutboundTarget>[parsed.Events.Count];
         for (var i = 0; i < events.Length; i++)
         {
             var e = parsed.Events[i];
@@ -167,11 +166,11 @@ public sealed partial class LogProcessor(
                 ProcessingMs = attempt.ProcessingMs,
                 NextAttemptAt = attempt.NextAttemptAt,
             };
-            outbound[i] = destinations.TargetsFor(events[i]);
         }
         var delivery = new Delivery(entry.DeliveryId, entry.ReceivedAt, entry.ContentType, entry.Body);
-        for (var i = 0; i < outbound.Length; i++) outbound[i] ??= [];
-        return new IngestBatch(delivery, events, writes, entry.Seq, outbound);
+        // Only events that finished get destinations (TargetsFor); with none enabled, nothing to allocate per delivery.
+        var targets = destinations.Enabled.Count == 0 ? null : events.Select(destinations.TargetsFor).ToList();
+        return new IngestBatch(delivery, events, writes, entry.Seq, targets);
     }
 
     [LoggerMessage(LogLevel.Error, "Processing a batch of the delivery log failed (it is taken again): {ErrorType} {Error}")]
