@@ -28,6 +28,7 @@ public sealed partial class OutboundDispatcher(
     ILogger<OutboundDispatcher> logger) : BackgroundService
 {
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    const int MaxUnrecorded = 5_000;
     /// <summary>A held message comes back to any host after this, should its sender die (longer than any attempt and the wait ahead of it).</summary>
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -39,7 +40,7 @@ public sealed partial class OutboundDispatcher(
     {
         public readonly string DestinationId = destinationId;
         public readonly Channel<OutboundMessage> Ahead = Channel.CreateUnbounded<OutboundMessage>();
-        /// <summary>Messages taken and not yet recorded: ahead, being sent, or waiting for the recorder.</summary>
+        /// <summary>Messages taken and not yet sent: ahead, or being sent.</summary>
         public int Held;
         public int Senders;
         public int? Rate;
@@ -52,7 +53,7 @@ public sealed partial class OutboundDispatcher(
         _stopping = stoppingToken;
         await Task.Yield();
         try { await store.ReleaseAllAsync(_holder, stoppingToken); } catch (StoreUnavailableException) { }
-        var recording = recorder.RunAsync(Freed);
+        var recording = recorder.RunAsync(signal.Notify);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -73,13 +74,17 @@ public sealed partial class OutboundDispatcher(
         await recording;
     }
 
-    /// <summary>Keeps up to four times the destination's concurrency held ahead, and enough senders running.</summary>
+    /// <summary>Keeps two to four times the destination's concurrency held ahead, and enough senders running.</summary>
     async Task FillAsync(Destination destination, CancellationToken ct)
     {
         var lane = _lanes.GetOrAdd(destination.DestinationId, id => new Lane(id));
-        var want = Math.Max(16, destination.Concurrency * 4) - Volatile.Read(ref lane.Held);
-        if (circuits.IsOpen(destination.DestinationId)) return;
-        if (want > 0)
+        var target = Math.Max(16, destination.Concurrency * 4);
+        var want = target - Volatile.Read(ref lane.Held);
+        // Sent and not yet recorded, a message stays held (not taken again) but no longer takes a place
+        // here: the store's writer being busy with processing must not stall sending. Past a bound, it does.
+        if (circuits.IsOpen(destination.DestinationId) || recorder.Pending >= MaxUnrecorded) return;
+        // Taken in chunks (once half the places are free), not a query per finished send.
+        if (want >= target / 2)
         {
             var now = clock.GetUtcNow();
             var taken = await store.TakeDueAsync(destination.DestinationId, want, now, now + Lease, _holder, ct);
@@ -121,8 +126,9 @@ public sealed partial class OutboundDispatcher(
         {
             if (Limiter(destination, lane) is { } limiter) using (await limiter.AcquireAsync(1, _stopping)) { }
             var result = await sender.SendAsync(destination, message, _stopping);
-            if (result.Attempt is not null) recorder.Add(destination, result);
-            else await ReleaseAsync(lane, message, result.ReleasedUntil ?? clock.GetUtcNow());
+            if (result.Attempt is null) { await ReleaseAsync(lane, message, result.ReleasedUntil ?? clock.GetUtcNow()); return; }
+            recorder.Add(destination, result);
+            Freed(lane.DestinationId, 1);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -142,7 +148,7 @@ public sealed partial class OutboundDispatcher(
         Freed(lane.DestinationId, 1);
     }
 
-    /// <summary>Messages of a destination no longer held here (recorded or given back): room to take more.</summary>
+    /// <summary>Messages of a destination sent or given back: room to take more.</summary>
     void Freed(string destinationId, int count)
     {
         if (_lanes.TryGetValue(destinationId, out var lane)) Interlocked.Add(ref lane.Held, -count);

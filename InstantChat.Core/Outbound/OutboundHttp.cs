@@ -38,6 +38,9 @@ public static class OutboundHttp
                     ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
                 };
             })
+            // The factory's own request logging (two handlers, a scope per request) cost CPU on every send
+            // and would write destination URLs, which may carry tokens, into the log: attempts are recorded instead.
+            .RemoveAllLoggers()
             .AddResilienceHandler("destination", (builder, context) =>
             {
                 var circuits = context.ServiceProvider.GetRequiredService<CircuitStates>();

@@ -6,8 +6,8 @@ namespace InstantChat.Core.Outbound;
 
 /// <summary>
 /// Writes attempts' outcomes as they come, as many as are waiting in one commit (a write per
-/// attempt took the store's writer from processing: bench/RESULTS.md, "Forwarding"), then frees
-/// their places so the dispatcher takes more. A 410 Gone turns its destination off here.
+/// attempt took the store's writer from processing: bench/RESULTS.md, "Forwarding"). Until then
+/// the store keeps the messages held, so none is taken again. A 410 Gone turns its destination off here.
 /// </summary>
 public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationStore destinations, DestinationDirectory directory, TimeProvider clock, ILogger<OutboundRecorder> logger)
 {
@@ -17,12 +17,21 @@ public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationS
     readonly Channel<(Destination Destination, SendResult Result)> _outcomes =
         Channel.CreateUnbounded<(Destination, SendResult)>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void Add(Destination destination, SendResult result) => _outcomes.Writer.TryWrite((destination, result));
+    int _pending;
+
+    /// <summary>Outcomes waiting for their commit: the dispatcher takes no more while too many wait.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public void Add(Destination destination, SendResult result)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!_outcomes.Writer.TryWrite((destination, result))) Interlocked.Decrement(ref _pending);
+    }
 
     public void Complete() => _outcomes.Writer.TryComplete();
 
-    /// <param name="freed">Called per destination with how many of its messages are no longer held.</param>
-    public async Task RunAsync(Action<string, int> freed)
+    /// <param name="recorded">Called after each commit (or failed one): room for more.</param>
+    public async Task RunAsync(Action recorded)
     {
         var batch = new List<(Destination Destination, SendResult Result)>(MaxBatch);
         while (await _outcomes.Reader.WaitToReadAsync())
@@ -41,7 +50,8 @@ public sealed partial class OutboundRecorder(IOutboundStore store, IDestinationS
                 // Not recorded: the leases run out and the messages go again, under the same webhook-id.
                 LogRecordFailed(batch.Count, ex.GetType().Name, ex.Message);
             }
-            foreach (var group in batch.GroupBy(b => b.Destination.DestinationId)) freed(group.Key, group.Count());
+            Interlocked.Add(ref _pending, -batch.Count);
+            recorded();
         }
     }
 

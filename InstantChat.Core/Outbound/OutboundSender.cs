@@ -114,11 +114,19 @@ public sealed class OutboundSender(IHttpClientFactory http, IOutboundPayloads pa
 
     static async Task<string?> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var buffer = new char[OutboundAttempt.MaxBodyChars];
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
-        return read == 0 ? null : new string(buffer, 0, read);
+        if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0) return null;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(OutboundAttempt.MaxBodyChars);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var read = await reader.ReadBlockAsync(buffer.AsMemory(0, OutboundAttempt.MaxBodyChars), cancellationToken);
+            return read == 0 ? null : new string(buffer, 0, read);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     static Dictionary<string, string> Headers(HttpResponseMessage response) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using InstantChat.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using StandardWebhooks;
 
 namespace InstantChat.Tests.Outbound;
@@ -172,5 +173,28 @@ public sealed class ForwardingTests : ReceiverHost
         var retried = all.Skip(1).Single(r => r.Headers["webhook-id"] == failed.Headers["webhook-id"]);
         // The schedule alone would wait at least 4 s (5 s less its jitter) after the failed attempt.
         Assert.True(retried.At - failed.At < TimeSpan.FromSeconds(3.5), $"sent again {(retried.At - failed.At).TotalSeconds:0.0} s after failing");
+    }
+
+    [Fact]
+    public async Task Forward_StoreWriterBusy_SendingGoesOnWhileOutcomesWait()
+    {
+        // Each answer takes 10 ms: with one request at a time, 120 messages take over a second to send.
+        _receiver.Answer = async (_, _) => { await Task.Delay(10); return (200, (Dictionary<string, string>?)null); };
+        await CreateAsync(maxConcurrency: 1); // at most 16 messages held ahead
+        for (var i = 0; i < 120; i++) await SendAsync(Deliveries.Envelope(Deliveries.Message($"m-busy-{i}", "hi")));
+        await _app.ProcessedAsync();
+
+        // The store's one writer held (a long commit elsewhere): no outcome can be recorded meanwhile.
+        var release = new TaskCompletionSource();
+        var holding = _app.Services.GetRequiredService<InstantChat.Core.Storage.Sqlite.SqliteWriter>().ExecuteAsync(_ => { release.Task.Wait(); return 0; });
+        try
+        {
+            Assert.Equal(120, (await ReceivedAsync(120, TimeSpan.FromSeconds(15))).Select(r => r.Headers["webhook-id"]).Distinct().Count());
+        }
+        finally
+        {
+            release.SetResult();
+            await holding;
+        }
     }
 }

@@ -5,7 +5,7 @@ using Reliability;
 using Reliability.Common;
 
 const string Usage = """
-    usage: Harness <crash|backlog|outage|badinput|soak|attacks|signin|forward> --web <published InstantChat.Web folder> [options]
+    usage: Harness <crash|backlog|outage|badinput|soak|attacks|signin|forward|recovery> --web <published InstantChat.Web folder> [options]
       common:   --work DIR (scratch folder, default the temp folder)
       crash:    --seconds 60 --kills 3 --senders 16 --rate 400 (deliveries/s) --drain-seconds 120 --seed N
       backlog:  --max-backlog 20000 --senders 32 --kills 3 (mid-batch, after an ingest-only fill) --probes 50 --seed N
@@ -17,7 +17,8 @@ const string Usage = """
       attacks:  --parts forgery,slowbody,search --forgeries 2000 --seed N --slow-connections 300 --slow-send-mib 15
                 --search-events 70000 --search-seconds 15
       signin:   --samples 30 (timed sign-ins of each kind) --attack-attempts 50
-      forward:  --seconds 40 --kills 3 --senders 12 --rate 300 --seed N (a destination on a receiver here, kill -9 while forwarding)
+      forward:  --seconds 40 --kills 3 --senders 12 --rate 300 --seed N --store sqlite|mongo (a destination on a receiver here, kill -9 while forwarding)
+      recovery: --before 15 --outage 600 --after 20 --settle-seconds 240 --senders 4 --rate 40 (the receiver down, then back)
     """;
 
 if (args.Length == 0 || args.Any(a => a is "-h" or "--help" or "help"))
@@ -40,6 +41,7 @@ try
         "attacks" => await Attacks.RunAsync(options),
         "signin" => await SignIn.RunAsync(options),
         "forward" => await Forward.RunAsync(options),
+        "recovery" => await Recovery.RunAsync(options),
         _ => Fail($"unknown subcommand '{args[0]}'\n{Usage}"),
     };
 }

@@ -13,7 +13,7 @@ namespace InstantChat.Core.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteWriter writer) : IOutboundStore
 {
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, string Holder)> _held = new();
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, string Holder, string DestinationId)> _held = new();
 
     internal const string Ddl = """
         CREATE TABLE IF NOT EXISTS destinations (destination_id TEXT NOT NULL PRIMARY KEY, doc TEXT NOT NULL);
@@ -90,14 +90,17 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
 
     public async Task<IReadOnlyList<OutboundMessage>> TakeDueAsync(string destinationId, int max, DateTimeOffset now, DateTimeOffset leaseUntil, string holder, CancellationToken cancellationToken)
     {
-        var held = _held.Where(h => h.Value.Until > now).Select(h => h.Key).ToList();
+        // Held: being sent, or sent and waiting for the recorder's commit (thousands at a time under load):
+        // one JSON parameter, so the statement's text stays the same and SQLite keeps it prepared.
+        var held = new List<string>();
+        foreach (var (id, lease) in _held) if (lease.Until > now && lease.DestinationId == destinationId) held.Add(id);
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
         // With conversation ordering a message waits while an earlier one of its conversation is unfinished (held, or in backoff).
         command.CommandText = $"""
             SELECT {Columns} FROM outbound_messages m
             WHERE m.destination_id = $destination AND m.status = 0 AND m.next_attempt_at <= $now
-              {(held.Count == 0 ? "" : $"AND m.message_id NOT IN ({string.Join(',', held.Select((_, i) => $"$h{i}"))})")}
+              AND m.message_id NOT IN (SELECT value FROM json_each($held))
               AND (m.order_key IS NULL OR NOT EXISTS (
                   SELECT 1 FROM outbound_messages p
                   WHERE p.destination_id = m.destination_id AND p.status = 0 AND p.order_key = m.order_key AND p.seq < m.seq))
@@ -107,13 +110,13 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         p.AddWithValue("$destination", destinationId);
         p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         p.AddWithValue("$max", max);
-        for (var i = 0; i < held.Count; i++) p.AddWithValue($"$h{i}", held[i]);
+        p.AddWithValue("$held", JsonSerializer.Serialize(held, HeldJson.Default.ListString));
         var due = ReadAll(command);
         var mine = new List<OutboundMessage>(due.Count);
         foreach (var m in due)
         {
             // Two takers at once (a test, a second dispatcher): the first to hold a message keeps it.
-            var lease = (leaseUntil, holder);
+            var lease = (leaseUntil, holder, destinationId);
             if (_held.AddOrUpdate(m.MessageId, lease, (_, old) => old.Until > now ? old : lease) == lease) mine.Add(m);
         }
         return mine;
@@ -277,3 +280,6 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         };
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
+sealed partial class HeldJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -132,5 +132,26 @@ sealed class Api : IDisposable
         return (null, last.Pending, last.Processing);
     }
 
+    /// <summary>A destination's pending messages and circuit state, from <c>/api/destinations/health</c>.</summary>
+    public async Task<(long Backlog, string Circuit)> DestinationHealthAsync(string destinationId)
+    {
+        using var response = await _client.GetAsync("/api/destinations/health");
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var item = doc.RootElement.GetProperty("items").EnumerateArray().Single(d => d.GetProperty("destinationId").GetString() == destinationId);
+        return (item.GetProperty("backlog").GetInt64(), item.GetProperty("circuit").GetString() ?? "");
+    }
+
+    /// <summary>Whether an alert of <paramref name="rule"/> about <paramref name="key"/> is open now, and whether one was ever opened (<c>/api/alerts</c>).</summary>
+    public async Task<(bool Open, bool Any)> AlertAsync(string rule, string key)
+    {
+        using var response = await _client.GetAsync("/api/alerts");
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var mine = doc.RootElement.GetProperty("items").EnumerateArray()
+            .Where(a => a.GetProperty("rule").GetString() == rule && a.GetProperty("key").GetString() == key).ToList();
+        return (mine.Any(a => !a.TryGetProperty("resolvedAt", out var r) || r.ValueKind == JsonValueKind.Null), mine.Count > 0);
+    }
+
     public void Dispose() => _client.Dispose();
 }
