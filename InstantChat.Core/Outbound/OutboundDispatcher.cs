@@ -39,7 +39,8 @@ public sealed partial class OutboundDispatcher(
     sealed class Lane(string destinationId)
     {
         public readonly string DestinationId = destinationId;
-        public readonly Channel<OutboundMessage> Ahead = Channel.CreateUnbounded<OutboundMessage>();
+        /// <summary>Chains: a message alone, or a conversation's messages in order (each sent once the one before was delivered).</summary>
+        public readonly Channel<OutboundMessage[]> Ahead = Channel.CreateUnbounded<OutboundMessage[]>();
         /// <summary>Messages taken and not yet sent: ahead, or being sent.</summary>
         public int Held;
         public int Senders;
@@ -89,7 +90,7 @@ public sealed partial class OutboundDispatcher(
             var now = clock.GetUtcNow();
             var taken = await store.TakeDueAsync(destination.DestinationId, want, now, now + Lease, _holder, ct);
             Interlocked.Add(ref lane.Held, taken.Count);
-            foreach (var message in taken) lane.Ahead.Writer.TryWrite(message);
+            foreach (var chain in Chains(taken)) lane.Ahead.Writer.TryWrite(chain);
         }
         while (lane.Ahead.Reader.Count > 0 && Volatile.Read(ref lane.Senders) < destination.Concurrency)
         {
@@ -98,7 +99,19 @@ public sealed partial class OutboundDispatcher(
         }
     }
 
-    /// <summary>One sender: takes the next held message, sends it, hands the outcome to the recorder; ends when none is waiting.</summary>
+    /// <summary>The store hands a conversation's messages out right behind each other, in order: one chain each.</summary>
+    static IEnumerable<OutboundMessage[]> Chains(IReadOnlyList<OutboundMessage> taken)
+    {
+        var chain = new List<OutboundMessage>();
+        foreach (var m in taken)
+        {
+            if (chain.Count > 0 && (m.OrderKey is null || m.OrderKey != chain[0].OrderKey)) { yield return [.. chain]; chain.Clear(); }
+            chain.Add(m);
+        }
+        if (chain.Count > 0) yield return [.. chain];
+    }
+
+    /// <summary>One sender: takes the next held chain, sends it, hands the outcomes to the recorder; ends when none is waiting.</summary>
     async Task SendLoopAsync(Lane lane)
     {
         try
@@ -108,9 +121,12 @@ public sealed partial class OutboundDispatcher(
                 // The destination as it is now: edited, turned off or deleted since its messages were taken.
                 var destination = directory.Enabled.FirstOrDefault(d => d.DestinationId == lane.DestinationId);
                 if (destination is not null && Volatile.Read(ref lane.Senders) > destination.Concurrency) break; // its concurrency was lowered
-                if (!lane.Ahead.Reader.TryRead(out var message)) break;
-                if (destination is null) await ReleaseAsync(lane, message, clock.GetUtcNow());
-                else await SendAsync(destination, lane, message);
+                if (!lane.Ahead.Reader.TryRead(out var chain)) break;
+                var i = 0;
+                // A conversation's next message goes only once the one before it was delivered.
+                while (i < chain.Length && destination is not null && await SendAsync(destination, lane, chain[i])) i++;
+                if (destination is not null) i++; // the one that was not delivered: sent, or given back, already
+                for (; i < chain.Length; i++) await ReleaseAsync(lane, chain[i], chain[i].NextAttemptAt ?? clock.GetUtcNow());
             }
         }
         finally
@@ -120,24 +136,28 @@ public sealed partial class OutboundDispatcher(
         }
     }
 
-    async Task SendAsync(Destination destination, Lane lane, OutboundMessage message)
+    /// <summary>One attempt; true when the message was delivered.</summary>
+    async Task<bool> SendAsync(Destination destination, Lane lane, OutboundMessage message)
     {
         try
         {
             if (Limiter(destination, lane) is { } limiter) using (await limiter.AcquireAsync(1, _stopping)) { }
             var result = await sender.SendAsync(destination, message, _stopping);
-            if (result.Attempt is null) { await ReleaseAsync(lane, message, result.ReleasedUntil ?? clock.GetUtcNow()); return; }
+            if (result.Attempt is null) { await ReleaseAsync(lane, message, result.ReleasedUntil ?? clock.GetUtcNow()); return false; }
             recorder.Add(destination, result);
             Freed(lane.DestinationId, 1);
+            return result.Message.Status == OutboundStatus.Delivered;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // Stopping: the lease runs out and the message goes again (the same webhook-id).
+            return false;
         }
         catch (Exception ex)
         {
             LogSendFailed(message.MessageId, ex.GetType().Name, ex.Message);
             Freed(lane.DestinationId, 1);
+            return false;
         }
     }
 

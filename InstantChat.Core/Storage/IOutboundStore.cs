@@ -28,7 +28,9 @@ public interface IOutboundStore
     /// <summary>
     /// Up to <paramref name="max"/> due messages of one destination that no sender holds, oldest due
     /// first, now held by <paramref name="holder"/> until <paramref name="leaseUntil"/>. With conversation
-    /// ordering, only the first unfinished message of each conversation is ever due.
+    /// ordering, only the first unfinished message of each conversation is ever due; a store may hand
+    /// out the due ones after it too, right behind it in conversation order (a chain: the sender sends
+    /// each only once the one before was delivered).
     /// </summary>
     Task<IReadOnlyList<OutboundMessage>> TakeDueAsync(string destinationId, int max, DateTimeOffset now, DateTimeOffset leaseUntil, string holder, CancellationToken cancellationToken);
 

@@ -197,4 +197,39 @@ public sealed class ForwardingTests : ReceiverHost
             await holding;
         }
     }
+
+    [Fact]
+    public async Task Forward_ConversationBacklog_NextGoesOnceTheOneBeforeIsDeliveredNotRecorded()
+    {
+        var inFlight = 0;
+        var overlapped = false;
+        _receiver.Answer = async (n, _) =>
+        {
+            if (Interlocked.Increment(ref inFlight) > 1) overlapped = true;
+            await Task.Delay(5);
+            Interlocked.Decrement(ref inFlight);
+            return (n == 0 ? 503 : 200, (Dictionary<string, string>?)null);
+        };
+        // The conversation's first message fails once (its retry waits ~5 s): the other 29 wait behind it.
+        var (id, _) = await CreateAsync(ordering: "conversation", maxConcurrency: 8);
+        for (var i = 0; i < 30; i++) await SendAsync(Deliveries.Envelope(Deliveries.Message($"m-{i:00}", $"part {i}", sender: "900000043")));
+        await _app.ProcessedAsync();
+        await Eventually.WaitAsync(() => MessagesAsync(id, "status=pending"), m => m.EnumerateArray().Any(x => x.GetProperty("attempts").GetArrayLength() == 1));
+
+        // The store's one writer held from now on (no outcome recorded): once the first is delivered,
+        // the rest of the conversation still goes, whole, in order, one at a time.
+        var release = new TaskCompletionSource();
+        var holding = _app.Services.GetRequiredService<InstantChat.Core.Storage.Sqlite.SqliteWriter>().ExecuteAsync(_ => { release.Task.Wait(); return 0; });
+        try
+        {
+            var received = await ReceivedAsync(31, TimeSpan.FromSeconds(20));
+            Assert.False(overlapped, "two messages of one conversation were in flight at once");
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => $"m-{i:00}"), received.Skip(1).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("payload").GetProperty("message").GetProperty("mid").GetString()));
+        }
+        finally
+        {
+            release.SetResult();
+            await holding;
+        }
+    }
 }

@@ -93,7 +93,7 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         // Held: being sent, or sent and waiting for the recorder's commit (thousands at a time under load):
         // one JSON parameter, so the statement's text stays the same and SQLite keeps it prepared.
         var held = new List<string>();
-        foreach (var (id, lease) in _held) if (lease.Until > now && lease.DestinationId == destinationId) held.Add(id);
+        foreach (var (id, h) in _held) if (h.Until > now && h.DestinationId == destinationId) held.Add(id);
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
         // With conversation ordering a message waits while an earlier one of its conversation is unfinished (held, or in backoff).
@@ -113,13 +113,42 @@ public sealed partial class SqliteOutboundStore(SqliteDatabase database, SqliteW
         p.AddWithValue("$held", JsonSerializer.Serialize(held, HeldJson.Default.ListString));
         var due = ReadAll(command);
         var mine = new List<OutboundMessage>(due.Count);
+        var lease = (leaseUntil, holder, destinationId);
+        // Two takers at once (a test, a second dispatcher): the first to hold a message keeps it.
+        bool Hold(OutboundMessage m) => _held.AddOrUpdate(m.MessageId, lease, (_, old) => old.Until > now ? old : lease) == lease;
+        var room = max - due.Count;
         foreach (var m in due)
         {
-            // Two takers at once (a test, a second dispatcher): the first to hold a message keeps it.
-            var lease = (leaseUntil, holder, destinationId);
-            if (_held.AddOrUpdate(m.MessageId, lease, (_, old) => old.Until > now ? old : lease) == lease) mine.Add(m);
+            if (!Hold(m)) continue;
+            mine.Add(m);
+            if (m.OrderKey is null || room <= 0) continue;
+            // A conversation's due messages after its first, in order: sent one after the other without a
+            // commit and a take between each (a busy conversation after an outage drained at ~25 a second).
+            foreach (var next in Successors(connection, m, Math.Min(room, ChainMax)))
+            {
+                if (next.NextAttemptAt > now || !Hold(next)) break;
+                mine.Add(next);
+                room--;
+            }
         }
         return mine;
+    }
+
+    const int ChainMax = 64;
+
+    static List<OutboundMessage> Successors(SqliteConnection connection, OutboundMessage first, int max)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM outbound_messages
+            WHERE destination_id = $destination AND status = 0 AND order_key = $order AND seq > $seq
+            ORDER BY seq LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$destination", first.DestinationId);
+        command.Parameters.AddWithValue("$order", first.OrderKey);
+        command.Parameters.AddWithValue("$seq", first.Seq);
+        command.Parameters.AddWithValue("$max", max);
+        return ReadAll(command);
     }
 
     public async Task RecordAsync(IReadOnlyList<(OutboundMessage Message, OutboundAttempt Attempt)> outcomes, CancellationToken cancellationToken)
