@@ -45,14 +45,17 @@ static class Backlog
         var ackedAtFirstRefusal = load.Ledger.AckedDeliveries;
         Log.Line($"fill: first 503 after {firstRefusal:0.0} s and {ackedAtFirstRefusal} acknowledged deliveries ({load.Tally})");
         await Task.Delay(2_000); // the senders keep re-sending into the full backlog
-        var (probeMs, probeCodes, retryAfter) = await ProbeAsync(product.BaseAddress, probes);
+        var (probeMs, probeCodes, retryAfter) = await ProbeAsync(product.BaseAddress, probes, load.Ledger);
         var backlogFull = await api.BacklogAsync();
         var landed = await load.StopAsync(TimeSpan.FromSeconds(1)); // the senders give up: their deliveries were never acknowledged
         var ledger = load.Ledger;
         var backlogAfter = await api.BacklogAsync();
         Log.Line($"full: backlog {backlogFull} then {backlogAfter} (bound {bound}); probes {Tally.Format(probeCodes)}, " +
                  $"p50 {Percentile(probeMs, 0.5):0.0} ms, max {probeMs.Max():0.0} ms, Retry-After {retryAfter ?? "(none)"}; answers {load.Tally}");
-        var refusedFast = probeCodes.GetValueOrDefault("503") == probes && probeMs.Max() < 1_000 && retryAfter is not null;
+        // The host's backlog count errs high for a moment on purpose (LogProgress.Reset: the safe side of
+        // the bound); when the next recount corrects it, the last few places can fill during the probes
+        // (one CI run: 17 of 50). Those are acknowledged, kept in the ledger, and must be stored once.
+        var refusedFast = probeCodes.GetValueOrDefault("503") >= probes - senders && probeMs.Max() < 1_000 && retryAfter is not null;
         // The bound is checked before the append: the appends in flight (one per sender at most) may
         // carry it over; a sender that gave up mid-request may have been appended without its 200.
         var bounded = backlogAfter <= bound + senders && backlogAfter >= ledger.AckedDeliveries;
@@ -106,7 +109,7 @@ static class Backlog
     }
 
     /// <summary>Fresh signed deliveries one at a time against the full backlog: status, time, Retry-After.</summary>
-    static async Task<(List<double> Ms, Dictionary<string, long> Codes, string? RetryAfter)> ProbeAsync(Uri baseAddress, int count)
+    static async Task<(List<double> Ms, Dictionary<string, long> Codes, string? RetryAfter)> ProbeAsync(Uri baseAddress, int count, Ledger ledger)
     {
         using var client = MetaSender.NewClient(1);
         var mix = new DeliveryMix("probe" + Guid.NewGuid().ToString("N")[..6], 0, trafficShare: 0, regroupShare: 0, track: false);
@@ -115,7 +118,9 @@ static class Backlog
         string? retryAfter = null;
         for (var i = 0; i < count; i++)
         {
-            var body = mix.Next().Body;
+            var delivery = mix.Next();
+            var body = delivery.Body;
+            ledger.Generated(delivery);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "/api/webhooks/instagram")) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = MetaSender.Json;
             request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Signing.Header(body));
@@ -124,6 +129,7 @@ static class Backlog
             ms.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var code = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
             codes[code] = codes.GetValueOrDefault(code) + 1;
+            ledger.Outcome(delivery, response.IsSuccessStatusCode);
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable) retryAfter ??= response.Headers.RetryAfter?.ToString();
         }
         return (ms, codes, retryAfter);
