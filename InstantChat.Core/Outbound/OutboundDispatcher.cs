@@ -122,11 +122,11 @@ public sealed partial class OutboundDispatcher(
                 var destination = directory.Enabled.FirstOrDefault(d => d.DestinationId == lane.DestinationId);
                 if (destination is not null && Volatile.Read(ref lane.Senders) > destination.Concurrency) break; // its concurrency was lowered
                 if (!lane.Ahead.Reader.TryRead(out var chain)) break;
-                var i = 0;
-                // A conversation's next message goes only once the one before it was delivered.
-                while (i < chain.Length && destination is not null && await SendAsync(destination, lane, chain[i])) i++;
-                if (destination is not null) i++; // the one that was not delivered: sent, or given back, already
-                for (; i < chain.Length; i++) await ReleaseAsync(lane, chain[i], chain[i].NextAttemptAt ?? clock.GetUtcNow());
+                // A conversation's next message goes only once the one before it was delivered; what was not
+                // tried (the destination is gone, or one before it was not delivered) is given back.
+                var tried = 0;
+                if (destination is not null) while (tried < chain.Length && await SendAsync(destination, lane, chain[tried++])) { }
+                foreach (var rest in chain[tried..]) await ReleaseAsync(lane, rest, rest.NextAttemptAt ?? clock.GetUtcNow());
             }
         }
         finally
