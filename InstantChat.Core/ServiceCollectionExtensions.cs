@@ -32,7 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton(sp => new Common.BackgroundLane(backlog: sp.GetRequiredService<Common.LogProgress>()));
-        services.AddSingleton<InstagramParser>();
+        services.AddSingleton<MetaParser>();
         services.AddSingleton<StatsService>();
         services.AddSingleton<SignatureVerifier>();
         services.AddSingleton<WebhookIngestor>();
@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<IEventHandler, ConversationHandlers>();
         services.AddSingleton<IEventHandler, CommentHandlers>();
+        services.AddSingleton<IEventHandler, WhatsAppHandlers>();
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<Reparser>();
         services.AddOptions<UserOptions>().Bind(configuration);

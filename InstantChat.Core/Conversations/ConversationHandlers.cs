@@ -6,18 +6,21 @@ using InstantChat.Core.EventModel;
 namespace InstantChat.Core.Conversations;
 
 /// <summary>
-/// Messages, reactions, read receipts, postbacks and referrals become thread state. Each turns its
-/// event into one commutative upsert, which is what makes them idempotent and order-independent.
+/// Instagram's and Messenger's messages, reactions, read and delivery receipts, postbacks and
+/// referrals become thread state. Each turns its event into one commutative upsert, which is what
+/// makes them idempotent and order-independent.
 /// </summary>
 public sealed class ConversationHandlers : IEventHandler
 {
+    public IReadOnlyCollection<string> Platforms { get; } = [EventModel.Platforms.Instagram, EventModel.Platforms.Messenger];
+
     public IReadOnlyCollection<string> EventTypes { get; } =
     [
         EventModel.EventTypes.Messages, EventModel.EventTypes.MessageReactions, EventModel.EventTypes.MessagingSeen,
-        EventModel.EventTypes.MessagingPostbacks, EventModel.EventTypes.MessagingReferral,
+        EventModel.EventTypes.MessagingPostbacks, EventModel.EventTypes.MessagingReferral, EventModel.EventTypes.MessageDeliveries,
     ];
 
-    public BusinessWrite Plan(WebhookEvent e, JsonElement update)
+    public BusinessWrite? Plan(WebhookEvent e, JsonElement update)
     {
         // Messaging items come bare in messaging[], or as the value of a change (Meta's dashboard test).
         var item = update.Prop("field") is not null && update.Prop("value") is { } value ? value : update;
@@ -28,9 +31,14 @@ public sealed class ConversationHandlers : IEventHandler
         {
             EventModel.EventTypes.Messages => Message(e, item, account, sender),
             EventModel.EventTypes.MessageReactions => Reaction(e, item, account, sender),
+            // Instagram names the message read; Messenger gives a watermark: everything up to it was read.
+            EventModel.EventTypes.MessagingSeen when item.Prop("read").Prop("mid").Str() is null =>
+                new WatermarkWrite(account, ConversationIds.For(account, sender), sender, Watermark(item.Prop("read"), "read.watermark"), 0),
             EventModel.EventTypes.MessagingSeen =>
                 new MessageWrite(account, Required(item.Prop("read").Prop("mid").Str(), "read.mid"), ConversationIds.For(account, sender), sender, e.Timestamp)
                 { SeenMarker = true },
+            EventModel.EventTypes.MessageDeliveries =>
+                new WatermarkWrite(account, ConversationIds.For(account, sender), sender, 0, Watermark(item.Prop("delivery"), "delivery.watermark")),
             EventModel.EventTypes.MessagingPostbacks => Postback(e, item, account, sender),
             EventModel.EventTypes.MessagingReferral =>
                 new MessageWrite(account, $"referral:{StableId(e)}", ConversationIds.For(account, sender), sender, e.Timestamp)
@@ -90,6 +98,9 @@ public sealed class ConversationHandlers : IEventHandler
     /// processed (its deduplication key, not its event id, which a second parse would change).
     /// </summary>
     static string StableId(WebhookEvent e) => Parsing.CanonicalJson.Hash(System.Text.Encoding.UTF8.GetBytes(e.DeduplicationKey));
+
+    static long Watermark(JsonElement? receipt, string field) =>
+        receipt.Prop("watermark").Time()?.ToUnixTimeMilliseconds() ?? throw new InvalidDataException($"{field} is missing");
 
     static string Required(string? value, string field) =>
         string.IsNullOrEmpty(value) ? throw new InvalidDataException($"{field} is missing") : value;

@@ -1,6 +1,9 @@
 namespace InstantChat.Core.Conversations;
 
-/// <summary>One thread: an Instagram account and the person it talks with.</summary>
+/// <summary>
+/// One thread: an account and the person it talks with (an Instagram account or a Facebook Page and
+/// the person's scoped id; a WhatsApp phone number id and the person's wa_id).
+/// </summary>
 public sealed record Conversation(
     string ConversationId,
     string AccountId,
@@ -25,7 +28,33 @@ public sealed record ThreadMessage(
     bool Seen,
     Postback? Postback,
     Referral? Referral,
-    DateTimeOffset? Timestamp);
+    DateTimeOffset? Timestamp)
+{
+    /// <summary>For the business's own messages: sent, delivered, read or failed, as far as Meta told.</summary>
+    public string? DeliveryStatus { get; init; }
+    /// <summary>Why Meta could not deliver it (WhatsApp's error code, title and message).</summary>
+    public DeliveryError? DeliveryError { get; init; }
+}
+
+public sealed record DeliveryError(string? Code, string? Title, string? Message);
+
+/// <summary>A business message's progress, as a rank that only grows: a status never moves a message back.</summary>
+public static class DeliveryStatuses
+{
+    static readonly string[] Names = ["", "sent", "delivered", "read", "failed"];
+
+    public static int Rank(string? status) => status is null ? 0 : Math.Max(0, Array.IndexOf(Names, status));
+
+    public static string? Name(int rank) => rank is > 0 and < 5 ? Names[rank] : null;
+
+    /// <summary>A status Meta sent for the message, else what Messenger's watermarks say of the business's messages.</summary>
+    public static string? InThread(int status, bool fromBusiness, long at, long seenUntil, long deliveredUntil) =>
+        status > 0 ? Name(status)
+        : !fromBusiness ? null
+        : at <= seenUntil ? "read"
+        : at <= deliveredUntil ? "delivered"
+        : null;
+}
 
 public sealed record Attachment(string Type, string? Url);
 public sealed record MessageReaction(string SenderId, string? Reaction, string? Emoji);
@@ -52,7 +81,17 @@ public sealed record MessageWrite(
     public bool SeenMarker { get; init; }
     public Postback? Postback { get; init; }
     public Referral? Referral { get; init; }
+    /// <summary>A status of the business's message (<see cref="DeliveryStatuses"/>); 0: none.</summary>
+    public int DeliveryStatus { get; init; }
+    public DeliveryError? DeliveryError { get; init; }
 }
+
+/// <summary>
+/// Messenger's receipts: the person has (delivered) or has read (seen) every message up to a time.
+/// Only ever moves forward.
+/// </summary>
+public sealed record WatermarkWrite(string AccountId, string ConversationId, string ParticipantId, long SeenUntil, long DeliveredUntil)
+    : Processing.BusinessWrite;
 
 public sealed record ReactionWrite(string AccountId, string Mid, string SenderId, string Action, string? Reaction, string? Emoji, DateTimeOffset Timestamp)
     : Processing.BusinessWrite;
@@ -60,4 +99,8 @@ public sealed record ReactionWrite(string AccountId, string Mid, string SenderId
 public static class ConversationIds
 {
     public static string For(string accountId, string participantId) => $"{accountId}-{participantId}";
+
+    /// <summary>The thread an inbound message event belongs to (a WhatsApp thread is its phone number's, not its WABA's).</summary>
+    public static string? Of(EventModel.WebhookEvent e) =>
+        (e.Platform == EventModel.Platforms.WhatsApp ? e.RecipientId : e.AccountId) is { } account && e.SenderId is { } sender ? For(account, sender) : null;
 }

@@ -20,6 +20,8 @@ public static class MessageWrites
             ReplyToMid = later.ReplyToMid ?? earlier.ReplyToMid,
             Postback = later.Postback ?? earlier.Postback,
             Referral = later.Referral ?? earlier.Referral,
+            DeliveryStatus = Math.Max(earlier.DeliveryStatus, later.DeliveryStatus),
+            DeliveryError = later.DeliveryError ?? earlier.DeliveryError,
             // Without content the row only gets a first timestamp (an insert's); with content, the content's.
             Timestamp = content.HasContent ? content.Timestamp : earlier.Timestamp,
         };
@@ -49,12 +51,13 @@ public static class MessageWrites
     /// </summary>
     public static IEnumerable<ConversationSummary> Summaries(IEnumerable<MessageWrite> writes)
     {
-        foreach (var conversation in writes.Where(w => w.HasContent).GroupBy(w => w.ConversationId))
+        // A message the business sent through the API arrives only as statuses: its "sent" is its time.
+        foreach (var conversation in writes.Where(w => w.HasContent || w.DeliveryStatus == 1).GroupBy(w => w.ConversationId))
         {
             var text = conversation.Where(w => w.Text is not null)
                 .MaxBy(w => (w.Timestamp, w.Mid), Comparer<(DateTimeOffset, string)>.Create((a, b) =>
                     a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
-            var business = conversation.Where(w => w.FromBusiness).Select(w => w.Timestamp.ToUnixTimeMilliseconds()).DefaultIfEmpty(0).Max();
+            var business = conversation.Where(w => w.FromBusiness || w.DeliveryStatus > 0).Select(w => w.Timestamp.ToUnixTimeMilliseconds()).DefaultIfEmpty(0).Max();
             yield return new ConversationSummary(conversation.Key, conversation.Max(w => w.Timestamp.ToUnixTimeMilliseconds()), business,
                 text?.Text, text?.Timestamp.ToUnixTimeMilliseconds() ?? 0, text?.Mid ?? "");
         }

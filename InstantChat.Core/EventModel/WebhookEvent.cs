@@ -1,11 +1,13 @@
 using InstantChat.Core.Ingest;
 namespace InstantChat.Core.EventModel;
 
-/// <summary>One normalized Instagram update, as stored and as the API returns it.</summary>
+/// <summary>One normalized update (Instagram, Messenger or WhatsApp), as stored and as the API returns it.</summary>
 public sealed record WebhookEvent
 {
     public required string EventId { get; init; }
     public required string EventType { get; init; }
+    /// <summary>One of <see cref="Platforms"/>: which Meta product sent the update.</summary>
+    public string Platform { get; init; } = Platforms.Instagram;
     public string? AccountId { get; init; }
     public string? SenderId { get; init; }
     public string? RecipientId { get; init; }
@@ -29,7 +31,19 @@ public sealed record WebhookEvent
 public sealed record EventContent(string? Text, string? MediaUrl, string? MediaType)
 {
     public static readonly EventContent Empty = new(null, null, null);
+
+    /// <summary>Meta's id of the media (WhatsApp sends an id to fetch, not a URL).</summary>
+    public string? MediaId { get; init; }
+    public Location? Location { get; init; }
+    /// <summary>The message this one answers (a reply, a button's context) or reacts to.</summary>
+    public string? RefersTo { get; init; }
+
+    /// <summary>Whether any of the fields beyond text and media URL/type is set (they are stored together).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasExtras => MediaId is not null || Location is not null || RefersTo is not null;
 }
+
+public sealed record Location(double? Latitude, double? Longitude, string? Name, string? Address);
 
 public sealed record UserInfo(string? Username, string? FullName, string? ProfilePicture)
 {

@@ -12,7 +12,7 @@ public sealed record TestEventUser(string? Username);
 /// "Send test event" for the API and the dashboard: a genuine envelope through the real ingest
 /// path. Throws <see cref="Storage.StoreUnavailableException"/> when it could not be stored.
 /// </summary>
-public sealed class TestEventService(WebhookIngestor ingestor, IEventStore events, Parsing.InstagramParser parser, TimeProvider clock)
+public sealed class TestEventService(WebhookIngestor ingestor, IEventStore events, Parsing.MetaParser parser, TimeProvider clock)
 {
     public async Task<ChangeResult<string>> SendAsync(TestEventBody? body, CancellationToken ct)
     {

@@ -33,12 +33,14 @@ public sealed record Destination
 }
 
 /// <summary>Which events a destination receives: every list empty or null means "all".</summary>
-public sealed record DestinationFilter(IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? AccountIds, string? TextContains)
+public sealed record DestinationFilter(IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? AccountIds, string? TextContains,
+    IReadOnlyList<string>? Platforms = null)
 {
     public static readonly DestinationFilter Everything = new(null, null, null);
 
     public bool Matches(WebhookEvent e) =>
-        (EventTypes is not { Count: > 0 } types || types.Contains(e.EventType))
+        (Platforms is not { Count: > 0 } platforms || platforms.Contains(e.Platform))
+        && (EventTypes is not { Count: > 0 } types || types.Contains(e.EventType))
         && (AccountIds is not { Count: > 0 } accounts || (e.AccountId is { } a && accounts.Contains(a)))
         && (TextContains is not { Length: > 0 } text || (e.Content.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false));
 }

@@ -21,7 +21,8 @@ public sealed record DestinationBody(
         Name = Name!.Trim(),
         Url = Url!,
         Enabled = Enabled ?? true,
-        Filter = new DestinationFilter(Filter?.EventTypes?.Distinct().ToList(), Filter?.AccountIds?.Distinct().ToList(), Filter?.TextContains is { Length: > 0 } t ? t : null),
+        Filter = new DestinationFilter(Filter?.EventTypes?.Distinct().ToList(), Filter?.AccountIds?.Distinct().ToList(), Filter?.TextContains is { Length: > 0 } t ? t : null,
+            Filter?.Platforms?.Distinct().ToList()),
         Payload = DestinationWire.ParsePayload(Payload)!.Value,
         Headers = Headers ?? [],
         TimeoutSeconds = TimeoutSeconds ?? 10,
@@ -34,7 +35,8 @@ public sealed record DestinationBody(
     };
 }
 
-public sealed record DestinationFilterBody(IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? AccountIds, string? TextContains);
+public sealed record DestinationFilterBody(IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? AccountIds, string? TextContains,
+    IReadOnlyList<string>? Platforms = null);
 
 public static class DestinationValidator
 {
@@ -54,8 +56,10 @@ public static class DestinationValidator
 
         if (body.Name?.Trim() is not { Length: > 0 and <= 100 }) Bad("name", "Name is required, at most 100 characters.");
         if (UrlProblem(body.Url, allowPrivate) is { } url) Bad("url", url);
-        if (body.Filter?.EventTypes is { } types && types.Where(t => !EventTypes.Known.Contains(t)).ToList() is { Count: > 0 } unknown)
-            Bad("filter.eventTypes", $"Unknown event types: {string.Join(", ", unknown)}. Known: {string.Join(", ", EventTypes.Known)}.");
+        if (body.Filter?.EventTypes is { } types && types.Where(t => !EventTypes.Understood.Contains(t)).ToList() is { Count: > 0 } unknown)
+            Bad("filter.eventTypes", $"Unknown event types: {string.Join(", ", unknown)}. Known: {string.Join(", ", EventTypes.Understood)}.");
+        if (body.Filter?.Platforms is { } platforms && platforms.Where(p => !Platforms.IsKnown(p)).ToList() is { Count: > 0 } unknownPlatforms)
+            Bad("filter.platforms", $"Unknown platforms: {string.Join(", ", unknownPlatforms)}. Known: {string.Join(", ", Platforms.All)}.");
         if (body.Filter?.AccountIds is { } accounts && accounts.Any(a => a is not { Length: > 0 and <= 32 } || !a.All(char.IsAsciiDigit)))
             Bad("filter.accountIds", "Account ids are numeric (digits only, at most 32).");
         if (body.Filter?.TextContains is { Length: > 200 }) Bad("filter.textContains", "Text to match must be at most 200 characters.");

@@ -42,10 +42,15 @@ public sealed record OutboundMessage
     /// <summary>A new message id: time-ordered, so the newest-first list is a key range.</summary>
     public static string NewId(DateTimeOffset now) => "msg_" + EventIds.New(now);
 
-    /// <summary>Account + participant: the participant is the sender, or the recipient of the business's own message.</summary>
+    /// <summary>
+    /// Account + participant: the participant is the sender, or the recipient of the business's own
+    /// message (an echo; a WhatsApp status, sent by the business's phone number).
+    /// </summary>
     public static string ConversationOf(WebhookEvent e)
     {
-        var participant = e.SenderId is { } sender && sender == e.AccountId ? e.RecipientId : e.SenderId;
+        var fromBusiness = (e.SenderId is { } sender && sender == e.AccountId)
+            || (e.Platform == Platforms.WhatsApp && e.EventType == EventTypes.Statuses);
+        var participant = fromBusiness ? e.RecipientId : e.SenderId;
         return $"{e.AccountId}:{participant}";
     }
 }

@@ -28,6 +28,21 @@ static class ChangeParser
                 var user = new UserInfo(from.Prop("username").Str(), null, null);
                 return ctx.Create(type, change, ctx.Key(type, value, id), from.Prop("id").Str(), ctx.AccountId, timestamp, content, user);
             }
+            case EventTypes.Feed:
+            {
+                // Messenger: a Page's posts and comments. One add or remove per item; edits differ by their content.
+                var from = value.Prop("from");
+                var item = value.Str("item");
+                var verb = value.Str("verb");
+                var id = value.Str("comment_id") ?? value.Str("post_id");
+                var key = verb is "add" or "remove" ? ctx.Key(type, value, item, id, verb) : ctx.Key(type, value);
+                var content = new EventContent(value.Str("message"), value.Str("photo") ?? value.Str("link"), item)
+                {
+                    RefersTo = value.Str("parent_id"),
+                };
+                return ctx.Create(type, change, key, from.Prop("id").Str(), ctx.AccountId, value.Prop("created_time").Time(), content,
+                    new UserInfo(null, from.Prop("name").Str(), null));
+            }
             case EventTypes.Mentions:
             {
                 var mediaId = value.Str("media_id");

@@ -4,7 +4,7 @@ using InstantChat.Core.EventModel;
 namespace InstantChat.Core.Parsing;
 
 /// <summary>What every update of one <c>entry[]</c> item shares, and the one place events are built.</summary>
-sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string? AccountId, DateTimeOffset? EntryTime, EventIds.Sequence Ids)
+sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string? AccountId, DateTimeOffset? EntryTime, EventIds.Sequence Ids, string Platform = Platforms.Instagram)
 {
     public WebhookEvent Create(
         string eventType,
@@ -18,6 +18,7 @@ sealed record EntryContext(string DeliveryId, DateTimeOffset ReceivedAt, string?
     {
         EventId = Ids.Next(),
         EventType = eventType,
+        Platform = Platform,
         AccountId = AccountId,
         SenderId = senderId,
         RecipientId = recipientId,

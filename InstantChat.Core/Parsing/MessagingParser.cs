@@ -32,7 +32,10 @@ static class MessagingParser
             var mid = m.Str("mid");
             var key = m.Prop("is_deleted").IsTrue() ? ctx.Key(type, item, mid, "deleted") : ctx.Key(type, item, mid);
             var attachment = m.Prop("attachments") is { ValueKind: JsonValueKind.Array } list && list.GetArrayLength() > 0 ? list[0] : (JsonElement?)null;
-            var content = new EventContent(m.Str("text"), attachment.Prop("payload").Prop("url").Str(), attachment.Prop("type").Str());
+            var content = new EventContent(m.Str("text"), attachment.Prop("payload").Prop("url").Str(), attachment.Prop("type").Str())
+            {
+                RefersTo = m.Prop("reply_to").Prop("mid").Str(),
+            };
             return ctx.Create(type, payload, key, sender, recipient, timestamp, content);
         }
         if (item.Prop("reaction") is { ValueKind: JsonValueKind.Object } r)
@@ -40,7 +43,7 @@ static class MessagingParser
             var type = field ?? EventTypes.MessageReactions;
             var action = r.Str("action") ?? "react";
             var key = ctx.Key(type, item, r.Str("mid"), sender, action, ms);
-            return ctx.Create(type, payload, key, sender, recipient, timestamp, new(r.Str("emoji") ?? r.Str("reaction"), null, null));
+            return ctx.Create(type, payload, key, sender, recipient, timestamp, new(r.Str("emoji") ?? r.Str("reaction"), null, null) { RefersTo = r.Str("mid") });
         }
         if (item.Prop("postback") is { ValueKind: JsonValueKind.Object } p)
         {
@@ -52,6 +55,12 @@ static class MessagingParser
             var type = field ?? EventTypes.MessagingSeen;
             var mid = read.Str("mid") ?? read.Str("watermark");
             return ctx.Create(type, payload, ctx.Key(type, item, mid, sender), sender, recipient, timestamp);
+        }
+        if (item.Prop("delivery") is { ValueKind: JsonValueKind.Object } delivery)
+        {
+            // Messenger: the person's device has every message up to the watermark.
+            var type = field ?? EventTypes.MessageDeliveries;
+            return ctx.Create(type, payload, ctx.Key(type, item, delivery.Str("watermark"), sender), sender, recipient, timestamp);
         }
         if (item.Prop("referral") is { ValueKind: JsonValueKind.Object } referral)
         {

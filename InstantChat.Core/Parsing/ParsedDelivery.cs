@@ -11,6 +11,7 @@ public sealed class ParsedDelivery(JsonDocument? document) : IDisposable
 {
     readonly List<WebhookEvent> _events = [];
     readonly List<JsonElement?> _updates = [];
+    List<JsonDocument>? _owned;
 
     public IReadOnlyList<WebhookEvent> Events => _events;
     public IReadOnlyList<JsonElement?> Updates => _updates;
@@ -21,5 +22,16 @@ public sealed class ParsedDelivery(JsonDocument? document) : IDisposable
         _updates.Add(update);
     }
 
-    public void Dispose() => document?.Dispose();
+    /// <summary>An update made for one event (a WhatsApp change narrowed to one message), kept as long as the rest.</summary>
+    internal JsonElement Own(JsonDocument update)
+    {
+        (_owned ??= []).Add(update);
+        return update.RootElement;
+    }
+
+    public void Dispose()
+    {
+        document?.Dispose();
+        if (_owned is not null) foreach (var d in _owned) d.Dispose();
+    }
 }

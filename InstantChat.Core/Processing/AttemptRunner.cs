@@ -31,9 +31,9 @@ public sealed partial class AttemptRunner(
         var started = Stopwatch.GetTimestamp();
         var subscription = subscriptions.ForAccount(e.AccountId);
         // A field the account's subscription does not take is kept, and skipped.
-        if (subscription is not null && !subscription.Subscribes(e.EventType))
-            return new(ProcessingStatus.Skipped, null, $"{e.EventType} is not in the subscription's subscribedFields", null, startedAt, clock.GetUtcNow(), 0);
-        if (handlers.For(e.EventType) is not { } handler)
+        if (subscription is not null && !subscription.Subscribes(e, update))
+            return new(ProcessingStatus.Skipped, null, $"{Subscriptions.WebhookSubscription.FieldOf(e, update)} is not in the subscription's subscribedFields", null, startedAt, clock.GetUtcNow(), 0);
+        if (handlers.For(e.Platform, e.EventType) is not { } handler)
             return new(ProcessingStatus.Skipped, null, null, null, startedAt, clock.GetUtcNow(), 0);
         try
         {

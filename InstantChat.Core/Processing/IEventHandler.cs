@@ -11,17 +11,20 @@ namespace InstantChat.Core.Processing;
 /// </summary>
 public interface IEventHandler
 {
+    /// <summary>The platforms whose events of <see cref="EventTypes"/> this handler takes.</summary>
+    IReadOnlyCollection<string> Platforms { get; }
     IReadOnlyCollection<string> EventTypes { get; }
-    BusinessWrite Plan(WebhookEvent webhookEvent, JsonElement update);
+    /// <summary>The write to apply, or null when the event changes nothing (a post without comments to record).</summary>
+    BusinessWrite? Plan(WebhookEvent webhookEvent, JsonElement update);
 }
 
-/// <summary>Which handler takes an event type; a type nobody handles ends <c>skipped</c>.</summary>
+/// <summary>Which handler takes an event of a platform and type; one nobody handles ends <c>skipped</c>.</summary>
 public sealed class HandlerRegistry
 {
-    readonly Dictionary<string, IEventHandler> _byType;
+    readonly Dictionary<(string Platform, string Type), IEventHandler> _byType;
 
     public HandlerRegistry(IEnumerable<IEventHandler> handlers) =>
-        _byType = handlers.SelectMany(h => h.EventTypes.Select(t => (t, h))).ToDictionary(x => x.t, x => x.h, StringComparer.Ordinal);
+        _byType = handlers.SelectMany(h => h.Platforms.SelectMany(p => h.EventTypes.Select(t => ((p, t), h)))).ToDictionary(x => x.Item1, x => x.h);
 
-    public IEventHandler? For(string eventType) => _byType.GetValueOrDefault(eventType);
+    public IEventHandler? For(string platform, string eventType) => _byType.GetValueOrDefault((platform, eventType));
 }

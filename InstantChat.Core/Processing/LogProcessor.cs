@@ -20,7 +20,7 @@ namespace InstantChat.Core.Processing;
 public sealed partial class LogProcessor(
     ILogConsumer log,
     IIngestStore store,
-    InstagramParser parser,
+    MetaParser parser,
     AttemptRunner attempts,
     LogSignal signal,
     LogProgress progress,

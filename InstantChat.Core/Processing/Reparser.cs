@@ -9,7 +9,7 @@ namespace InstantChat.Core.Processing;
 /// retry recovers it into proper events (deduplicated as usual, queued for their first attempt); if
 /// it still does not parse, it fails again.
 /// </summary>
-public sealed class Reparser(IEventStore events, IQueueStore queue, InstagramParser parser, QueueSignal signal)
+public sealed class Reparser(IEventStore events, IQueueStore queue, MetaParser parser, QueueSignal signal)
 {
     public async Task RecoverAsync(WebhookEvent e, CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ public sealed class StatDeltas
             Add(StatKinds.Total, "", 1);
             Add(StatKinds.Status, e.ProcessedStatus.ToWire(), 1);
             Add(StatKinds.Type, e.EventType, 1);
+            Add(StatKinds.Platform, e.Platform, 1);
             if (e.AccountId is { } account) Add(StatKinds.Account, account, 1);
             if (e.SenderId is { } sender) Add(StatKinds.Sender, sender, 1);
             Add(StatKinds.HourReceived, HourKey(e.ReceivedAt), 1);
@@ -87,6 +88,7 @@ public static class StatKinds
     public const string Total = "total";
     public const string Status = "status";
     public const string Type = "type";
+    public const string Platform = "platform";
     public const string Account = "account";
     public const string Sender = "sender";
     public const string HourReceived = "hour_received";

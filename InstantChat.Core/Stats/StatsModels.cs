@@ -15,6 +15,7 @@ public sealed record StatsReport(
     long Total,
     IReadOnlyDictionary<string, long> ByStatus,
     IReadOnlyDictionary<string, long> ByType,
+    IReadOnlyDictionary<string, long> ByPlatform,
     double SuccessRate,
     double ErrorRate,
     double AverageProcessingMs,

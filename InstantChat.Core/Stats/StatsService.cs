@@ -8,10 +8,11 @@ public sealed class StatsService(IStatsStore store, Storage.ILogConsumer log, Ti
     public async Task<StatsReport> ReportAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var counters = await store.ReadAsync([StatKinds.Total, StatKinds.Status, StatKinds.Type, StatKinds.ProcessingMsSum, StatKinds.ProcessingCount], cancellationToken);
+        var counters = await store.ReadAsync([StatKinds.Total, StatKinds.Status, StatKinds.Type, StatKinds.Platform, StatKinds.ProcessingMsSum, StatKinds.ProcessingCount], cancellationToken);
         long Sum(string kind, string? key = null) => (long)counters.Where(c => c.Kind == kind && (key is null || c.Key == key)).Sum(c => c.Value);
         var byStatus = counters.Where(c => c.Kind == StatKinds.Status).ToDictionary(c => c.Key, c => (long)c.Value);
         var byType = counters.Where(c => c.Kind == StatKinds.Type && c.Value != 0).ToDictionary(c => c.Key, c => (long)c.Value);
+        var byPlatform = ByPlatform(counters, Sum(StatKinds.Total));
         var completed = byStatus.GetValueOrDefault("completed");
         var failed = byStatus.GetValueOrDefault("failed");
         var finished = completed + failed;
@@ -44,7 +45,7 @@ public sealed class StatsService(IStatsStore store, Storage.ILogConsumer log, Ti
         var senders = await store.TopAsync(StatKinds.Sender, 10, cancellationToken);
 
         return new StatsReport(
-            Sum(StatKinds.Total), byStatus, byType,
+            Sum(StatKinds.Total), byStatus, byType, byPlatform,
             finished == 0 ? 0 : Math.Round((double)completed / finished, 4),
             finished == 0 ? 0 : Math.Round((double)failed / finished, 4),
             procCount == 0 ? 0 : Math.Round(procSum / procCount, 2),
@@ -68,6 +69,15 @@ public sealed class StatsService(IStatsStore store, Storage.ILogConsumer log, Ti
         return Enumerable.Range(0, 60).Select(i => minuteNow - 59 + i)
             .Select(m => new MinuteBucket(DateTimeOffset.FromUnixTimeSeconds(m * 60), byMinute.GetValueOrDefault(m.ToString(CultureInfo.InvariantCulture))))
             .ToList();
+    }
+
+    /// <summary>Events per platform; those counted before platforms were (all Instagram's) count as Instagram's.</summary>
+    static Dictionary<string, long> ByPlatform(IReadOnlyList<StatCounter> counters, long total)
+    {
+        var byPlatform = counters.Where(c => c.Kind == StatKinds.Platform && c.Value != 0).ToDictionary(c => c.Key, c => (long)c.Value);
+        var uncounted = total - byPlatform.Values.Sum();
+        if (uncounted > 0) byPlatform[EventModel.Platforms.Instagram] = byPlatform.GetValueOrDefault(EventModel.Platforms.Instagram) + uncounted;
+        return byPlatform;
     }
 
     static LatencyReport Percentiles(IReadOnlyList<StatCounter> latency)

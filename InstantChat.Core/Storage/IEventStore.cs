@@ -63,7 +63,8 @@ public sealed record EventQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     int Limit = EventQuery.DefaultLimit,
-    string? Cursor = null)
+    string? Cursor = null,
+    string? Platform = null)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;

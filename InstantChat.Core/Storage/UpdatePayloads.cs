@@ -19,7 +19,7 @@ public interface IDeliveryBodies
 /// </summary>
 public static class UpdatePayloads
 {
-    static readonly InstagramParser Parser = new();
+    static readonly MetaParser Parser = new();
 
     public static async Task<List<WebhookEvent>> FillAsync(IReadOnlyList<WebhookEvent> events, IDeliveryBodies bodies, CancellationToken cancellationToken)
     {

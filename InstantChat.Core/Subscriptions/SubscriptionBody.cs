@@ -9,16 +9,18 @@ public sealed record SubscriptionBody(
     string? UserId,
     IReadOnlyList<string>? SubscribedFields,
     WebhookConfigBody? WebhookConfig,
-    ProcessingConfigBody? ProcessingConfig)
+    ProcessingConfigBody? ProcessingConfig,
+    string? Platform = null)
 {
     public WebhookSubscription ToSubscription(string id, WebhookSubscription? previous, WebhookOptions defaults, DateTimeOffset now)
     {
         static string? Keep(string? sent, string? stored) => sent is null ? stored : sent.Length == 0 ? null : sent;
+        var platform = Platform ?? previous?.Platform ?? Platforms.Instagram;
         return new WebhookSubscription(
             id,
             InstagramAccountId!,
             UserId,
-            SubscribedFields is { Count: > 0 } fields ? fields.ToList() : [.. EventTypes.Known],
+            SubscribedFields is { Count: > 0 } fields ? fields.ToList() : [.. Platforms.Fields(platform)],
             new WebhookConfig(
                 WebhookConfig?.Url,
                 Keep(WebhookConfig?.VerifyToken, previous?.WebhookConfig.VerifyToken),
@@ -28,7 +30,7 @@ public sealed record SubscriptionBody(
                 ProcessingConfig?.BatchSize ?? defaults.BatchSize,
                 ProcessingConfig?.RetryAttempts ?? defaults.RetryAttempts),
             previous?.CreatedAt ?? now,
-            now);
+            now) { Platform = platform };
     }
 }
 
@@ -44,13 +46,17 @@ public static class SubscriptionValidator
         void Bad(string field, string message) => errors[field] = [message];
         if (body is null) { Bad("body", "A JSON subscription is required."); return errors; }
 
+        if (body.Platform is { } p && !Platforms.IsKnown(p))
+            Bad("platform", $"Platform must be one of {string.Join(", ", Platforms.All)}.");
+        var platform = Platforms.IsKnown(body.Platform) ? body.Platform! : Platforms.Instagram;
         if (body.InstagramAccountId is not { Length: > 0 and <= 32 } account || !account.All(char.IsAsciiDigit))
-            Bad("instagramAccountId", "Instagram account id is required: the account's numeric id (digits only, at most 32).");
+            Bad("instagramAccountId", "The account id is required (digits only, at most 32): the Instagram account id, the Facebook Page id, or the WhatsApp Business Account id.");
         if (body.UserId is { Length: > 128 }) Bad("userId", "User id must be at most 128 characters.");
         if (body.SubscribedFields is { } fields)
         {
-            var unknown = fields.Where(f => !EventTypes.Known.Contains(f)).ToList();
-            if (unknown.Count > 0) Bad("subscribedFields", $"Unknown fields: {string.Join(", ", unknown)}. Known: {string.Join(", ", EventTypes.Known)}.");
+            var known = Platforms.Fields(platform);
+            var unknown = fields.Where(f => !known.Contains(f)).ToList();
+            if (unknown.Count > 0) Bad("subscribedFields", $"Unknown fields for {platform}: {string.Join(", ", unknown)}. Known: {string.Join(", ", known)}.");
             else if (fields.Distinct().Count() != fields.Count) Bad("subscribedFields", "Subscribed fields must not repeat a field.");
         }
         if (body.WebhookConfig?.Url is { Length: > 0 } url && !IsAllowedUrl(url))

@@ -1,8 +1,14 @@
+using System.Text.Json;
+using InstantChat.Core.EventModel;
+using InstantChat.Core.Parsing;
+
 namespace InstantChat.Core.Subscriptions;
 
 /// <summary>
-/// One Instagram account's settings: which fields it processes, the verify token and app secret
-/// Meta uses for it (so one host can serve several Meta apps), and processing overrides.
+/// One account's settings (an Instagram account, a Facebook Page, or a WhatsApp Business Account:
+/// the id Meta puts in <c>entry[].id</c>, kept in <see cref="InstagramAccountId"/>, SPEC's name):
+/// which fields it processes, the verify token and app secret Meta uses for it (so one host can
+/// serve several Meta apps), and processing overrides.
 /// </summary>
 public sealed record WebhookSubscription(
     string SubscriptionId,
@@ -14,7 +20,14 @@ public sealed record WebhookSubscription(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public bool Subscribes(string eventType) => SubscribedFields.Contains(eventType, StringComparer.Ordinal);
+    /// <summary>One of <see cref="Platforms"/>: which product the account is on (its fields are that product's).</summary>
+    public string Platform { get; init; } = Platforms.Instagram;
+
+    public bool Subscribes(WebhookEvent e, JsonElement update) => SubscribedFields.Contains(FieldOf(e, update), StringComparer.Ordinal);
+
+    /// <summary>The Meta field the event came under (a Messenger echo under message_echoes, a WhatsApp status under messages…).</summary>
+    public static string FieldOf(WebhookEvent e, JsonElement update) => Platforms.FieldOf(e.Platform, e.EventType,
+        echo: e.Platform == Platforms.Messenger && update.Prop("message").Prop("is_echo").IsTrue());
 }
 
 /// <summary><see cref="VerifyToken"/> and <see cref="Secret"/> are write-only: stored sealed (<see cref="SecretsAtRest"/>), never returned.</summary>

@@ -72,7 +72,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         await Services.GetRequiredService<WebhookIngestor>().IngestAsync(envelope, "application/json");
         await Services.GetRequiredService<LogProcessor>().ProcessOnceAsync(100, CancellationToken.None);
         // Whichever ran it (this call or the background loop), its events are the ones under its keys.
-        var keys = new Core.Parsing.InstagramParser().Parse(envelope, "x", DateTimeOffset.UtcNow).Select(e => e.DeduplicationKey).Distinct();
+        var keys = new Core.Parsing.MetaParser().Parse(envelope, "x", DateTimeOffset.UtcNow).Select(e => e.DeduplicationKey).Distinct();
         var store = Services.GetRequiredService<IEventStore>();
         var found = new List<WebhookEvent>();
         foreach (var key in keys) found.Add(await Eventually.WaitAsync(() => store.FindByKeyAsync(key, CancellationToken.None), e => e is not null) ?? throw new InvalidOperationException());

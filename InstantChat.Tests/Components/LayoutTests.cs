@@ -83,7 +83,7 @@ public sealed class LayoutTests : BunitContext
     public async Task MainLayout_EventFromSomeoneInTheDirectory_ToastNamesThem()
     {
         var comment = TestSupport.Deliveries.Comment("c-1", "555", "ann.b");
-        await _stores.Ingest.CommitAsync([new(new("d1", DateTimeOffset.UtcNow, "application/json", comment), new InstantChat.Core.Parsing.InstagramParser().Parse(comment, "d1", DateTimeOffset.UtcNow))], default);
+        await _stores.Ingest.CommitAsync([new(new("d1", DateTimeOffset.UtcNow, "application/json", comment), new InstantChat.Core.Parsing.MetaParser().Parse(comment, "d1", DateTimeOffset.UtcNow))], default);
         var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
         var e = new InstantChat.Core.EventModel.WebhookEvent
         {

@@ -20,7 +20,7 @@ public sealed class ConversationHandlersTests : IDisposable
         ["messages_text", "messages_echo", "messages_deleted", "message_reactions_react", "messaging_seen", "messaging_postbacks", "messaging_referral", "messages_attachments_mixed", "messages_reply_to_message", "messages_unsupported", "dashboard_test_messages"];
 
     static IEnumerable<WebhookEvent> Events(string fixture) =>
-        new InstagramParser().Parse(Fixture.Load(fixture), EventIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
+        new MetaParser().Parse(Fixture.Load(fixture), EventIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
 
     async Task<string> StateAsync()
     {
@@ -35,13 +35,13 @@ public sealed class ConversationHandlersTests : IDisposable
     /// <summary>Each event's write, planned from its update and applied as a retry applies it (one at a time).</summary>
     async Task HandleAllAsync(IEnumerable<WebhookEvent> events)
     {
-        var handlers = new HandlerRegistry([new ConversationHandlers(), new CommentHandlers()]);
+        var handlers = new HandlerRegistry([new ConversationHandlers(), new CommentHandlers(), new WhatsAppHandlers()]);
         var business = new SqliteBusinessWrites(_stores.Writer);
         foreach (var e in events)
         {
-            if (handlers.For(e.EventType) is not { } handler) continue;
+            if (handlers.For(e.Platform, e.EventType) is not { } handler) continue;
             using var update = System.Text.Json.JsonDocument.Parse(e.Payload!);
-            await business.ApplyAsync([handler.Plan(e, update.RootElement)], default);
+            if (handler.Plan(e, update.RootElement) is { } write) await business.ApplyAsync([write], default);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class InstagramParserTests
     static DateTimeOffset Utc(int hour, int minute, int second, int millisecond = 0) =>
         new(2025, 11, 28, hour, minute, second, millisecond, TimeSpan.Zero);
 
-    static IReadOnlyList<WebhookEvent> Parse(byte[] body) => new InstagramParser().Parse(body, DeliveryId, ReceivedAt);
+    static IReadOnlyList<WebhookEvent> Parse(byte[] body) => new MetaParser().Parse(body, DeliveryId, ReceivedAt);
 
     static IReadOnlyList<WebhookEvent> Parse(string body) => Parse(Encoding.UTF8.GetBytes(body));
 
@@ -210,7 +210,7 @@ public sealed class InstagramParserTests
         Assert.Equal(Customer, e.SenderId);
         Assert.Equal(Account, e.RecipientId);
         Assert.Equal(Utc(12, 6, 0, 400), e.Timestamp);
-        Assert.Equal(new EventContent("The blue one, please", null, null), e.Content);
+        Assert.Equal(new EventContent("The blue one, please", null, null) { RefersTo = Mid2 }, e.Content); // the message it answers
         Assert.Equal(UserInfo.Empty, e.UserInfo);
         Assert.Equal($"{Account}:messages:{Mid7}", e.DeduplicationKey);
         Assert.DoesNotContain(Mid2, e.DeduplicationKey, StringComparison.Ordinal);
@@ -293,7 +293,7 @@ public sealed class InstagramParserTests
         Assert.Equal(Customer, e.SenderId);
         Assert.Equal(Account, e.RecipientId);
         Assert.Equal(Utc(12, 10, 0, 800), e.Timestamp);
-        Assert.Equal(new EventContent("\u2764\uFE0F", null, null), e.Content);
+        Assert.Equal(new EventContent("\u2764\uFE0F", null, null) { RefersTo = Mid2 }, e.Content); // the message reacted to
         Assert.Equal(UserInfo.Empty, e.UserInfo);
         Assert.Equal($"{Account}:message_reactions:{Mid2}:{Customer}:react:1764331800800", e.DeduplicationKey);
         AssertParsed(e, Fixture.Update("message_reactions_react", 0, "messaging", 0));
@@ -309,7 +309,7 @@ public sealed class InstagramParserTests
         Assert.Equal(Customer, e.SenderId);
         Assert.Equal(Account, e.RecipientId);
         Assert.Equal(Utc(12, 11, 0, 900), e.Timestamp);
-        Assert.Equal(EventContent.Empty, e.Content);
+        Assert.Equal(EventContent.Empty with { RefersTo = Mid2 }, e.Content);
         Assert.Equal(UserInfo.Empty, e.UserInfo);
         Assert.Equal($"{Account}:message_reactions:{Mid2}:{Customer}:unreact:1764331860900", e.DeduplicationKey);
         AssertParsed(e, Fixture.Update("message_reactions_unreact", 0, "messaging", 0));
@@ -558,7 +558,7 @@ public sealed class InstagramParserTests
         Assert.Equal(Customer2, c.SenderId);
         Assert.Equal(Account, c.RecipientId);
         Assert.Equal(Utc(12, 22, 57, 500), c.Timestamp);
-        Assert.Equal(new EventContent("😮", null, null), c.Content);
+        Assert.Equal(new EventContent("😮", null, null) { RefersTo = Mid2 }, c.Content);
         Assert.Equal(UserInfo.Empty, c.UserInfo);
         Assert.Equal($"{Account}:message_reactions:{Mid2}:{Customer2}:react:1764332577500", c.DeduplicationKey);
         AssertParsed(c, Fixture.Update(name, 0, "messaging", 2));
@@ -653,7 +653,7 @@ public sealed class InstagramParserTests
         { "truncated", "invalid JSON" },
         { "array_root", "the body is not a JSON object" },
         { "string_root", "the body is not a JSON object" },
-        { "object_page", "object is \"page\"" },
+        { "object_other", "object is \"user\"" },
         { "missing_entry", "no \"entry\" array" },
         { "entry_not_array", "no \"entry\" array" },
         { "entry_empty", "the delivery holds no updates" },
@@ -671,7 +671,7 @@ public sealed class InstagramParserTests
         "truncated" => Fixture.Load("messages_text")[..100],
         "array_root" => Encoding.UTF8.GetBytes($"[{Encoding.UTF8.GetString(Fixture.Load("messages_text"))}]"),
         "string_root" => Encoding.UTF8.GetBytes("\"instagram\""),
-        "object_page" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Fixture.Load("messages_text")).Replace("\"instagram\"", "\"page\"", StringComparison.Ordinal)),
+        "object_other" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Fixture.Load("messages_text")).Replace("\"instagram\"", "\"user\"", StringComparison.Ordinal)),
         "missing_entry" => Encoding.UTF8.GetBytes("{\"object\":\"instagram\"}"),
         "entry_not_array" => Encoding.UTF8.GetBytes($"{{\"object\":\"instagram\",\"entry\":{{\"id\":\"{Account}\",\"time\":1764331200}}}}"),
         "entry_empty" => Encoding.UTF8.GetBytes("{\"object\":\"instagram\",\"entry\":[]}"),
@@ -938,7 +938,7 @@ public sealed class InstagramParserTests
     [Fact]
     public void Parse_OneDelivery_EventIdsStrictlyIncreasing()
     {
-        var events = new InstagramParser().Parse(ManyMessages(20), DeliveryId, NewestInstant);
+        var events = new MetaParser().Parse(ManyMessages(20), DeliveryId, NewestInstant);
 
         Assert.Equal(20, events.Count);
         AssertStrictlyIncreasing(events);

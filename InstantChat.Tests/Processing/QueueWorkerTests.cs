@@ -30,7 +30,7 @@ public sealed class QueueWorkerTests : IDisposable
         var subscriptions = new SubscriptionDirectory(_stores.Subscriptions, _clock, NullLogger<SubscriptionDirectory>.Instance);
         var signal = new QueueSignal();
         return new(_stores.Queue, new AttemptRunner(new HandlerRegistry(handlers ?? [_handler]), subscriptions, options, _clock, NullLogger<AttemptRunner>.Instance),
-            new SqliteBusinessWrites(_stores.Writer), _stores.Bodies, new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.InstagramParser(), signal),
+            new SqliteBusinessWrites(_stores.Writer), _stores.Bodies, new Reparser(_stores.Events, _stores.Queue, new Core.Parsing.MetaParser(), signal),
             signal, feed ?? new InProcessEventFeed(), TestMetrics.Create(), subscriptions, Destinations, new Core.Outbound.OutboundSignal(), options, _clock, NullLogger<QueueWorker>.Instance);
     }
 
@@ -39,7 +39,7 @@ public sealed class QueueWorkerTests : IDisposable
         var body = Deliveries.Envelope(messages.Select(m => Deliveries.Message(m.Mid, m.Text)).ToArray());
         var at = _clock.GetUtcNow();
         var id = EventIds.New(at);
-        var events = new Core.Parsing.InstagramParser().Parse(body, id, at);
+        var events = new Core.Parsing.MetaParser().Parse(body, id, at);
         await _stores.Ingest.CommitAsync([new IngestBatch(new Delivery(id, at, "application/json", body), events)], default);
         return events.ToList();
     }
@@ -130,9 +130,10 @@ public sealed class QueueWorkerTests : IDisposable
     sealed class CountingHandler : IEventHandler
     {
         public ConcurrentBag<string> Seen { get; } = [];
+        public IReadOnlyCollection<string> Platforms { get; } = [Core.EventModel.Platforms.Instagram];
         public IReadOnlyCollection<string> EventTypes { get; } = [Core.EventModel.EventTypes.Messages];
 
-        public BusinessWrite Plan(WebhookEvent e, System.Text.Json.JsonElement update)
+        public BusinessWrite? Plan(WebhookEvent e, System.Text.Json.JsonElement update)
         {
             if (e.Content.Text == "fail") throw new InvalidOperationException("boom");
             Seen.Add(e.EventId);

@@ -59,6 +59,8 @@ public sealed class AccessTests : IClassFixture<AccessTests.Host>
         { "DELETE", "/api/users/nope", null, 401, 403, 404 },
         { "GET", "/api/webhooks/instagram?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", null, 403, 403, 403 },
         { "POST", "/api/webhooks/instagram", "{}", 401, 401, 401 },
+        { "GET", "/api/webhooks/meta?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", null, 403, 403, 403 },
+        { "POST", "/api/webhooks/meta", "{}", 401, 401, 401 },
         { "GET", "/healthz", null, 200, 200, 200 },
         { "GET", "/readyz", null, 200, 200, 200 },
         { "GET", "/openapi/v1.json", null, 200, 200, 200 },

@@ -33,7 +33,7 @@ public sealed class TrafficGeneratorTests
 
     // 500 deliveries, generated and parsed once for the tests that only read them.
     static readonly Lazy<List<Parsed>> Stream = new(() =>
-        [.. Generate().Select((body, i) => new Parsed(i, body, new InstagramParser().Parse(body, $"delivery-{i}", Start + Step * i)))]);
+        [.. Generate().Select((body, i) => new Parsed(i, body, new MetaParser().Parse(body, $"delivery-{i}", Start + Step * i)))]);
 
     static IEnumerable<WebhookEvent> Events => Stream.Value.SelectMany(p => p.Events);
     static JsonElement Payload(WebhookEvent e) => JsonDocument.Parse(e.Payload!).RootElement;

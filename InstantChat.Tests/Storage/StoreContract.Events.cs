@@ -29,7 +29,7 @@ public abstract partial class StoreContract : IAsyncLifetime
     IStatsStore Stats => Stores.Stats;
     IRetentionStore Retention => Stores.Retention;
 
-    readonly InstagramParser _parser = new();
+    readonly MetaParser _parser = new();
     protected static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
 
     protected IngestBatch Batch(byte[] body, DateTimeOffset? at = null)

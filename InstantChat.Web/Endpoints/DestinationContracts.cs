@@ -28,12 +28,12 @@ public sealed record DestinationDto(
 {
     public static DestinationDto From(Destination d, string? secret = null) => new(
         d.DestinationId, d.Name, d.Url, d.Enabled,
-        new DestinationFilterDto(d.Filter.EventTypes ?? [], d.Filter.AccountIds ?? [], d.Filter.TextContains),
+        new DestinationFilterDto(d.Filter.EventTypes ?? [], d.Filter.AccountIds ?? [], d.Filter.TextContains, d.Filter.Platforms ?? []),
         d.Payload.ToWire(), d.Headers, d.TimeoutSeconds, d.MaxPerSecond, d.MaxConcurrency, d.Ordering.ToWire(), d.DisabledReason,
         d.Secrets.Previous is null ? null : d.Secrets.PreviousUntil, d.CreatedAt, d.UpdatedAt, secret);
 }
 
-public sealed record DestinationFilterDto(IReadOnlyList<string> EventTypes, IReadOnlyList<string> AccountIds, string? TextContains);
+public sealed record DestinationFilterDto(IReadOnlyList<string> EventTypes, IReadOnlyList<string> AccountIds, string? TextContains, IReadOnlyList<string> Platforms);
 public sealed record DestinationListDto(IReadOnlyList<DestinationDto> Items);
 
 public sealed record OutboundAttemptDto(int Number, DateTimeOffset At, int? StatusCode, double DurationMs, IReadOnlyDictionary<string, string> ResponseHeaders, string? ResponseBody, string? Error)

@@ -8,6 +8,7 @@ namespace InstantChat.Web.Endpoints;
 public sealed record EventDto(
     string EventId,
     string EventType,
+    string Platform,
     string? AccountId,
     string? SenderId,
     string? RecipientId,
@@ -26,7 +27,7 @@ public sealed record EventDto(
     DateTimeOffset? NextAttemptAt)
 {
     public static EventDto From(WebhookEvent e) => new(
-        e.EventId, e.EventType, e.AccountId, e.SenderId, e.RecipientId, e.Timestamp, e.ReceivedAt,
+        e.EventId, e.EventType, e.Platform, e.AccountId, e.SenderId, e.RecipientId, e.Timestamp, e.ReceivedAt,
         ParsePayload(e.Payload), e.Content, e.UserInfo, e.ProcessedStatus, e.Attempts, e.LastError,
         e.ProcessedAt, e.ProcessingMs, e.DeduplicationKey, e.DeliveryId, e.NextAttemptAt);
 

@@ -44,6 +44,10 @@ static class EventQueryParser
             else bad["status"] = ["status must be one of pending, processing, completed, failed, skipped."];
         }
 
+        var platform = Text("platform", 16);
+        if (platform is not null && !Platforms.IsKnown(platform))
+            bad["platform"] = [$"platform must be one of {string.Join(", ", Platforms.All)}."];
+
         var limit = Paging.Limit(q["limit"].ToString(), bad);
 
         var cursor = Text("cursor", EventIds.Length);
@@ -57,7 +61,7 @@ static class EventQueryParser
         var text = Text("q", MaxTextLength);
         if (text is not null && !TextSearch.IsSearchable(text)) bad["q"] = [TextSearch.TooShort("q")];
         var query = new EventQuery(eventType, status, Text("accountId", MaxIdLength), Text("senderId", MaxIdLength),
-            text, from, to, limit, cursor);
+            text, from, to, limit, cursor, Platforms.IsKnown(platform) ? platform : null);
         errors = bad;
         return query;
     }

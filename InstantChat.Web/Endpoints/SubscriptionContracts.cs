@@ -5,6 +5,7 @@ namespace InstantChat.Web.Endpoints;
 /// <summary>What the API returns: whether secrets are set, never their values.</summary>
 public sealed record SubscriptionDto(
     string SubscriptionId,
+    string Platform,
     string InstagramAccountId,
     string? UserId,
     IReadOnlyList<string> SubscribedFields,
@@ -14,7 +15,7 @@ public sealed record SubscriptionDto(
     DateTimeOffset UpdatedAt)
 {
     public static SubscriptionDto From(WebhookSubscription s) => new(
-        s.SubscriptionId, s.InstagramAccountId, s.UserId, s.SubscribedFields,
+        s.SubscriptionId, s.Platform, s.InstagramAccountId, s.UserId, s.SubscribedFields,
         new WebhookConfigDto(s.WebhookConfig.Url, s.WebhookConfig.VerifyToken is not null, s.WebhookConfig.Secret is not null),
         s.ProcessingConfig, s.CreatedAt, s.UpdatedAt);
 }

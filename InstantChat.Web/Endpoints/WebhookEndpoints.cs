@@ -15,9 +15,22 @@ public static partial class WebhookEndpoints
 {
     const int MaxChallengeLength = 1_000;
 
+    /// <summary>
+    /// Instagram's route, and one for any Meta product (Messenger, WhatsApp, Instagram): the same
+    /// handshake, signature and log; the envelope's <c>object</c> matters only to the processor.
+    /// </summary>
+    static readonly string[] Routes = ["/api/webhooks/instagram", "/api/webhooks/meta"];
+
+    internal static bool IsRoute(PathString path) => Routes.Any(r => path.Equals(r, StringComparison.OrdinalIgnoreCase));
+
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/webhooks/instagram").AllowAnonymous().WithTags("Webhook");
+        foreach (var route in Routes) Map(app.MapGroup(route).AllowAnonymous().WithTags("Webhook"));
+        return app;
+    }
+
+    static void Map(RouteGroupBuilder group)
+    {
         group.MapGet("", Verify);
         // Meta's hottest path answers straight from routing: the pipeline's middleware (HSTS, error
         // pages, rate limiter, antiforgery, authentication: none applies to a signed delivery) cost
@@ -26,7 +39,6 @@ public static partial class WebhookEndpoints
         // (instantchat.deliveries, instantchat.ack.duration) measure it: ASP.NET's per-request
         // histogram would count each delivery twice, at about 2 % of its CPU.
         group.MapPost("", ReceiveAsync).ShortCircuit().DisableHttpMetrics();
-        return app;
     }
 
     static Results<ContentHttpResult, ProblemHttpResult> Verify(

@@ -46,7 +46,7 @@ public static class ApiExtensions
     }
 
     internal static bool IsWebhookDelivery(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/webhooks/instagram", StringComparison.OrdinalIgnoreCase);
+        HttpMethods.IsPost(request.Method) && Endpoints.WebhookEndpoints.IsRoute(request.Path);
 
     public static WebApplication UseApi(this WebApplication app)
     {

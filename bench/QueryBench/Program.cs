@@ -66,7 +66,7 @@ static class Seed
     /// <summary>Parses generated deliveries and commits them in large groups, received evenly over the last 7 days, then processes them.</summary>
     public static async Task RunAsync(IServiceProvider sp, long count, long total)
     {
-        var parser = sp.GetRequiredService<InstagramParser>();
+        var parser = sp.GetRequiredService<MetaParser>();
         var ingest = sp.GetRequiredService<IIngestStore>();
         var queue = sp.GetRequiredService<IQueueStore>();
         var generator = new TrafficGenerator(new Random(42), TimeProvider.System);

@@ -36,11 +36,14 @@ public sealed class MongoBusinessWrites(MongoDatabase db) : IBusinessStore
     internal static async Task ApplyAsync(MongoDatabase db, IClientSessionHandle? s, IReadOnlyList<BusinessWrite> writes, CancellationToken ct)
     {
         var messages = MessageWrites.MergeByRow(writes.OfType<MessageWrite>());
-        if (messages.Count > 0)
+        var watermarks = writes.OfType<WatermarkWrite>().ToList();
+        if (messages.Count > 0 || watermarks.Count > 0)
         {
             // Ordered: every conversation exists before the conditional updates that compare with it.
-            await BulkAsync(db.Conversations, s, Conversations(messages), ordered: true, ct);
+            await BulkAsync(db.Conversations, s, Conversations(messages, watermarks), ordered: true, ct);
             await BulkAsync(db.Messages, s, messages.Select(Message), ordered: false, ct);
+            // A status only ever moves a message forward (conditional updates: no $max on every server).
+            await BulkAsync(db.Messages, s, messages.Where(m => m.DeliveryStatus > 0).Select(Status), ordered: false, ct);
         }
         var reactions = MessageWrites.Winners(writes.OfType<ReactionWrite>());
         if (reactions.Count > 0)
@@ -57,13 +60,22 @@ public sealed class MongoBusinessWrites(MongoDatabase db) : IBusinessStore
         }
     }
 
-    static IEnumerable<WriteModel<BsonDocument>> Conversations(IReadOnlyList<MessageWrite> messages)
+    static IEnumerable<WriteModel<BsonDocument>> Conversations(IReadOnlyList<MessageWrite> messages, IReadOnlyList<WatermarkWrite> watermarks)
     {
-        foreach (var w in messages.DistinctBy(w => w.ConversationId))
-            yield return new UpdateOneModel<BsonDocument>(F.Eq("_id", w.ConversationId),
-                U.SetOnInsert("accountId", w.AccountId).SetOnInsert("participantId", w.ParticipantId)
+        var opened = messages.Select(w => (w.ConversationId, w.AccountId, w.ParticipantId))
+            .Concat(watermarks.Select(w => (w.ConversationId, w.AccountId, w.ParticipantId)));
+        foreach (var (conversationId, accountId, participantId) in opened.DistinctBy(c => c.ConversationId))
+            yield return new UpdateOneModel<BsonDocument>(F.Eq("_id", conversationId),
+                U.SetOnInsert("accountId", accountId).SetOnInsert("participantId", participantId)
                  .SetOnInsert("participantUsername", BsonNull.Value).SetOnInsert("lastMessageText", BsonNull.Value)
-                 .SetOnInsert("lastMessageAt", 0L).SetOnInsert("lastTextAt", 0L).SetOnInsert("lastTextMid", "").SetOnInsert("lastBusinessAt", 0L)) { IsUpsert = true };
+                 .SetOnInsert("lastMessageAt", 0L).SetOnInsert("lastTextAt", 0L).SetOnInsert("lastTextMid", "").SetOnInsert("lastBusinessAt", 0L)
+                 .SetOnInsert("seenUntil", 0L).SetOnInsert("deliveredUntil", 0L)) { IsUpsert = true };
+        foreach (var w in watermarks)
+        {
+            var conv = F.Eq("_id", w.ConversationId);
+            if (w.SeenUntil > 0) yield return new UpdateOneModel<BsonDocument>(F.And(conv, NotAtLeast("seenUntil", w.SeenUntil)), U.Set("seenUntil", w.SeenUntil));
+            if (w.DeliveredUntil > 0) yield return new UpdateOneModel<BsonDocument>(F.And(conv, NotAtLeast("deliveredUntil", w.DeliveredUntil)), U.Set("deliveredUntil", w.DeliveredUntil));
+        }
         // Each "newest wins" field is a conditional update, applied only when the batch's value is newer.
         foreach (var c in MessageWrites.Summaries(messages))
         {
@@ -86,7 +98,8 @@ public sealed class MongoBusinessWrites(MongoDatabase db) : IBusinessStore
             set.Add("hasContent", true).Add("fromBusiness", w.FromBusiness).Add("text", MongoEventDocuments.Str(w.Text)).Add("timestamp", ts)
                .Add("attachments", new BsonArray((w.Attachments ?? []).Select(a => new BsonDocument { { "type", a.Type }, { "url", MongoEventDocuments.Str(a.Url) } })));
         else
-            onInsert.Add("hasContent", false).Add("fromBusiness", false).Add("text", BsonNull.Value).Add("timestamp", ts).Add("attachments", new BsonArray());
+            onInsert.Add("hasContent", false).Add("fromBusiness", w.FromBusiness).Add("text", BsonNull.Value).Add("timestamp", ts).Add("attachments", new BsonArray());
+        if (w.DeliveryStatus == 0) onInsert.Add("deliveryStatus", 0);
         Mark(set, onInsert, "isDeleted", w.IsDeleted);
         Mark(set, onInsert, "seenMarker", w.SeenMarker);
         Mark(set, onInsert, "isUnsupported", w.IsUnsupported);
@@ -97,6 +110,17 @@ public sealed class MongoBusinessWrites(MongoDatabase db) : IBusinessStore
         if (set.ElementCount > 0) update.Add("$set", set);
         return new UpdateOneModel<BsonDocument>(F.Eq("_id", $"{w.AccountId}|{w.Mid}"), update) { IsUpsert = true };
     }
+
+    static WriteModel<BsonDocument> Status(MessageWrite w)
+    {
+        var set = U.Set("deliveryStatus", w.DeliveryStatus);
+        if (w.DeliveryError is { } e)
+            set = set.Set("deliveryError", new BsonDocument { { "code", MongoEventDocuments.Str(e.Code) }, { "title", MongoEventDocuments.Str(e.Title) }, { "message", MongoEventDocuments.Str(e.Message) } });
+        return new UpdateOneModel<BsonDocument>(F.And(F.Eq("_id", $"{w.AccountId}|{w.Mid}"), NotAtLeast("deliveryStatus", w.DeliveryStatus)), set);
+    }
+
+    /// <summary>The field is below <paramref name="value"/>, or absent (rows written before it existed).</summary>
+    static FilterDefinition<BsonDocument> NotAtLeast(string field, long value) => F.Or(F.Lt(field, value), F.Exists(field, false));
 
     static void Mark(BsonDocument set, BsonDocument onInsert, string field, bool on)
     {

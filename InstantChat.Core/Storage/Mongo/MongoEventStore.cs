@@ -14,6 +14,8 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
     {
         var filters = new List<FilterDefinition<BsonDocument>>();
         if (query.EventType is { } type) filters.Add(F.Eq("eventType", type));
+        // Events stored before platforms were recorded have none: they are Instagram's.
+        if (query.Platform is { } platform) filters.Add(platform == Platforms.Instagram ? F.In("platform", [(BsonValue)platform, BsonNull.Value]) : F.Eq("platform", platform));
         if (query.Status is { } status) filters.Add(F.Eq("status", status.ToWire()));
         if (query.AccountId is { } account) filters.Add(F.Eq("accountId", account));
         if (query.SenderId is { } sender) filters.Add(F.Eq("senderId", sender));

@@ -80,6 +80,7 @@ public sealed partial class MongoStoreInitializer(MongoDatabase db, ILogger<Mong
             Index("ix_status", new BsonDocument { { "status", 1 }, { "_id", -1 } }),
             Index("ix_account", new BsonDocument { { "accountId", 1 }, { "_id", -1 } }),
             Index("ix_sender", new BsonDocument { { "senderId", 1 }, { "_id", -1 } }),
+            Index("ix_platform", new BsonDocument { { "platform", 1 }, { "_id", -1 } }),
             Index("ix_updated", new BsonDocument("updatedAt", 1)),
             Index("ix_words", new BsonDocument { { MongoTextSearch.Field, 1 }, { "_id", -1 } }),
         ], cancellationToken);

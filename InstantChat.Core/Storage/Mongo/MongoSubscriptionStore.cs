@@ -58,6 +58,7 @@ public sealed class MongoSubscriptionStore(MongoDatabase db, SecretsAtRest secre
         { "secret", MongoEventDocuments.Str(secrets.Seal(s.WebhookConfig.Secret)) },
         { "enableQueue", s.ProcessingConfig.EnableQueue }, { "batchSize", s.ProcessingConfig.BatchSize }, { "retryAttempts", s.ProcessingConfig.RetryAttempts },
         { "createdAt", s.CreatedAt.ToUnixTimeMilliseconds() }, { "updatedAt", s.UpdatedAt.ToUnixTimeMilliseconds() },
+        { "platform", s.Platform },
     };
 
     WebhookSubscription FromDocument(BsonDocument d) => new(
@@ -66,5 +67,9 @@ public sealed class MongoSubscriptionStore(MongoDatabase db, SecretsAtRest secre
         new WebhookConfig(MongoEventDocuments.Str(d, "url"),
             secrets.Open(MongoEventDocuments.Str(d, "verifyToken"), d["_id"].AsString), secrets.Open(MongoEventDocuments.Str(d, "secret"), d["_id"].AsString)),
         new ProcessingConfig(d["enableQueue"].AsBoolean, d["batchSize"].ToInt32(), d["retryAttempts"].ToInt32()),
-        DateTimeOffset.FromUnixTimeMilliseconds(d["createdAt"].ToInt64()), DateTimeOffset.FromUnixTimeMilliseconds(d["updatedAt"].ToInt64()));
+        DateTimeOffset.FromUnixTimeMilliseconds(d["createdAt"].ToInt64()), DateTimeOffset.FromUnixTimeMilliseconds(d["updatedAt"].ToInt64()))
+    {
+        // Subscriptions stored before other platforms were taken are Instagram's.
+        Platform = MongoEventDocuments.Str(d, "platform") ?? EventModel.Platforms.Instagram,
+    };
 }

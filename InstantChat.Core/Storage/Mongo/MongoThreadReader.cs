@@ -11,12 +11,15 @@ static class MongoThreadReader
     public static async Task<IReadOnlyList<ThreadMessage>> ReadAsync(MongoDatabase db, string conversationId, CancellationToken ct)
     {
         var inThread = F.Eq("conversationId", conversationId);
-        var docs = await db.Messages.Find(F.And(inThread, F.Or(F.Eq("hasContent", true), F.Eq("isDeleted", true))))
+        var docs = await db.Messages.Find(F.And(inThread, F.Or(F.Eq("hasContent", true), F.Eq("isDeleted", true), F.Gt("deliveryStatus", 0))))
             .Sort(Builders<BsonDocument>.Sort.Ascending("timestamp").Ascending("mid")).ToListAsync(ct);
         // Seen: everything up to the newest message a read receipt named (once that message is here).
         var marker = await db.Messages.Find(F.And(inThread, F.Eq("seenMarker", true), F.Eq("hasContent", true)))
             .Sort(Builders<BsonDocument>.Sort.Descending("timestamp")).Limit(1).FirstOrDefaultAsync(ct);
-        var watermark = marker?["timestamp"].ToInt64() ?? -1;
+        var conversation = await db.Conversations.Find(F.Eq("_id", conversationId)).FirstOrDefaultAsync(ct);
+        var seenUntil = conversation?.GetValue("seenUntil", 0L).ToInt64() ?? 0;
+        var deliveredUntil = conversation?.GetValue("deliveredUntil", 0L).ToInt64() ?? 0;
+        var watermark = Math.Max(marker?["timestamp"].ToInt64() ?? -1, seenUntil);
         var accountId = docs.FirstOrDefault()?["accountId"].AsString;
         var reactions = accountId is null ? [] : (await db.Reactions
                 .Find(F.And(F.Eq("accountId", accountId), F.In("mid", docs.Select(d => d["mid"])), F.Eq("action", "react")))
@@ -29,6 +32,7 @@ static class MongoThreadReader
             var hasContent = d["hasContent"].AsBoolean;
             var ts = d["timestamp"].ToInt64();
             var mid = d["mid"].AsString;
+            var status = d.GetValue("deliveryStatus", 0).ToInt32();
             return new ThreadMessage(
                 mid,
                 d["fromBusiness"].AsBoolean,
@@ -38,11 +42,17 @@ static class MongoThreadReader
                 d["isDeleted"].AsBoolean,
                 d["isUnsupported"].AsBoolean,
                 reactions.GetValueOrDefault(mid) ?? [],
-                ts <= watermark,
+                ts <= watermark || status == 3,
                 d.GetValue("postback", BsonNull.Value) is BsonDocument p ? new Postback(MongoEventDocuments.Str(p, "title"), MongoEventDocuments.Str(p, "payload")) : null,
                 d.GetValue("referral", BsonNull.Value) is BsonDocument r ? new Referral(MongoEventDocuments.Str(r, "ref"), MongoEventDocuments.Str(r, "source"), MongoEventDocuments.Str(r, "type")) : null,
                 // A delete of a message that never arrived has no time of its own.
-                hasContent ? DateTimeOffset.FromUnixTimeMilliseconds(ts) : null);
+                hasContent || status > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ts) : null)
+            {
+                DeliveryStatus = DeliveryStatuses.InThread(status, d["fromBusiness"].AsBoolean, ts, seenUntil, deliveredUntil),
+                DeliveryError = d.GetValue("deliveryError", BsonNull.Value) is BsonDocument e
+                    ? new DeliveryError(MongoEventDocuments.Str(e, "code"), MongoEventDocuments.Str(e, "title"), MongoEventDocuments.Str(e, "message"))
+                    : null,
+            };
         }).ToList();
     }
 }

@@ -35,13 +35,17 @@ static class SqliteThreadReader
         await using var connection = database.Open();
         var reactions = await ReactionsAsync(connection, conversationId, cancellationToken);
         await using var command = connection.CreateCommand();
-        // Seen: everything up to the newest message a read receipt named (once that message is here).
+        // Seen: everything up to the newest message a read receipt named (once that message is here),
+        // or up to Messenger's read watermark. A business message the thread knows only by its statuses
+        // (WhatsApp's API-sent messages) is shown with them.
         command.CommandText = """
-            SELECT mid, from_business, text, attachments, reply_to_mid, is_deleted, is_unsupported, postback, referral, timestamp,
-                   has_content, timestamp <= coalesce((SELECT max(timestamp) FROM thread_messages s
-                       WHERE s.conversation_id = $id AND s.seen_marker = 1 AND s.has_content = 1), -1) AS seen
-            FROM thread_messages WHERE conversation_id = $id AND (has_content = 1 OR is_deleted = 1)
-            ORDER BY timestamp, mid
+            SELECT m.mid, m.from_business, m.text, m.attachments, m.reply_to_mid, m.is_deleted, m.is_unsupported, m.postback, m.referral, m.timestamp,
+                   m.has_content, m.timestamp <= max(coalesce((SELECT max(timestamp) FROM thread_messages s
+                       WHERE s.conversation_id = $id AND s.seen_marker = 1 AND s.has_content = 1), -1), coalesce(c.seen_until, 0)) AS seen,
+                   m.delivery_status, m.delivery_error, coalesce(c.seen_until, 0), coalesce(c.delivered_until, 0)
+            FROM thread_messages m LEFT JOIN conversations c ON c.conversation_id = m.conversation_id
+            WHERE m.conversation_id = $id AND (m.has_content = 1 OR m.is_deleted = 1 OR m.delivery_status > 0)
+            ORDER BY m.timestamp, m.mid
             """;
         command.Parameters.AddWithValue("$id", conversationId);
         var list = new List<ThreadMessage>();
@@ -50,6 +54,8 @@ static class SqliteThreadReader
         {
             var mid = r.GetString(0);
             var hasContent = r.GetInt64(10) == 1;
+            var status = (int)r.GetInt64(12);
+            var (fromBusiness, at) = (r.GetInt64(1) == 1, r.GetInt64(9));
             list.Add(new ThreadMessage(
                 mid,
                 r.GetInt64(1) == 1,
@@ -59,11 +65,15 @@ static class SqliteThreadReader
                 r.GetInt64(5) == 1,
                 r.GetInt64(6) == 1,
                 reactions.GetValueOrDefault(mid) ?? [],
-                r.GetInt64(11) == 1,
+                r.GetInt64(11) == 1 || status == 3,
                 Json<Postback>(r, 7),
                 Json<Referral>(r, 8),
                 // A delete of a message that never arrived has no time of its own.
-                hasContent ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)) : null));
+                hasContent || status > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null)
+            {
+                DeliveryStatus = DeliveryStatuses.InThread(status, fromBusiness, at, r.GetInt64(14), r.GetInt64(15)),
+                DeliveryError = Json<DeliveryError>(r, 13),
+            });
         }
         return list;
     }

@@ -24,6 +24,7 @@ public sealed class SqliteBusinessWrites(SqliteWriter writer) : IBusinessStore
             {
                 MessageWrite m => Add(messages, m),
                 ReactionWrite r => SqliteConversationStore.ApplyReaction(ctx, r),
+                WatermarkWrite w => SqliteConversationStore.ApplyWatermark(ctx, w),
                 CommentRecord c => SqliteCommentStore.Record(ctx, c),
                 _ => throw new InvalidOperationException($"no SQLite rule for {write.GetType().Name}"),
             };

@@ -12,15 +12,17 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
 
     public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx => ApplyReaction(ctx, w), cancellationToken);
 
-    internal static void OpenConversation(SqliteWriteContext ctx, MessageWrite w)
+    internal static void OpenConversation(SqliteWriteContext ctx, MessageWrite w) => OpenConversation(ctx, w.ConversationId, w.AccountId, w.ParticipantId);
+
+    static void OpenConversation(SqliteWriteContext ctx, string conversationId, string accountId, string participantId)
     {
         var command = ctx.Command("""
             INSERT INTO conversations (conversation_id, account_id, participant_id) VALUES ($conversation, $account, $participant)
             ON CONFLICT(conversation_id) DO NOTHING
             """);
-        command.Parameters.AddWithValue("$conversation", w.ConversationId);
-        command.Parameters.AddWithValue("$account", w.AccountId);
-        command.Parameters.AddWithValue("$participant", w.ParticipantId);
+        command.Parameters.AddWithValue("$conversation", conversationId);
+        command.Parameters.AddWithValue("$account", accountId);
+        command.Parameters.AddWithValue("$participant", participantId);
         command.ExecuteNonQuery();
     }
 
@@ -30,11 +32,11 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
         // unsupported) only ever switch on. Both orders of arrival end in the same row.
         var command = ctx.Command("""
             INSERT INTO thread_messages (account_id, mid, conversation_id, has_content, from_business, text, attachments,
-                reply_to_mid, is_unsupported, is_deleted, seen_marker, postback, referral, timestamp)
+                reply_to_mid, is_unsupported, is_deleted, seen_marker, postback, referral, timestamp, delivery_status, delivery_error)
             VALUES ($account, $mid, $conversation, $content, $business, $text, $attachments, $replyTo, $unsupported,
-                $deleted, $seen, $postback, $referral, $timestamp)
+                $deleted, $seen, $postback, $referral, $timestamp, $status, $error)
             ON CONFLICT(account_id, mid) DO UPDATE SET
-                from_business = CASE WHEN excluded.has_content = 1 THEN excluded.from_business ELSE from_business END,
+                from_business = CASE WHEN excluded.has_content = 1 THEN excluded.from_business ELSE max(from_business, excluded.from_business) END,
                 text = CASE WHEN excluded.has_content = 1 THEN excluded.text ELSE text END,
                 attachments = CASE WHEN excluded.has_content = 1 THEN excluded.attachments ELSE attachments END,
                 reply_to_mid = coalesce(excluded.reply_to_mid, reply_to_mid),
@@ -44,7 +46,9 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
                 is_deleted = max(is_deleted, excluded.is_deleted),
                 seen_marker = max(seen_marker, excluded.seen_marker),
                 postback = coalesce(excluded.postback, postback),
-                referral = coalesce(excluded.referral, referral)
+                referral = coalesce(excluded.referral, referral),
+                delivery_status = max(delivery_status, excluded.delivery_status),
+                delivery_error = coalesce(excluded.delivery_error, delivery_error)
             """);
         var p = command.Parameters;
         p.AddWithValue("$conversation", w.ConversationId);
@@ -61,7 +65,22 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
         p.AddWithValue("$postback", w.Postback is { } pb ? JsonSerializer.Serialize(pb) : DBNull.Value);
         p.AddWithValue("$referral", w.Referral is { } rf ? JsonSerializer.Serialize(rf) : DBNull.Value);
         p.AddWithValue("$timestamp", w.Timestamp.ToUnixTimeMilliseconds());
+        p.AddWithValue("$status", w.DeliveryStatus);
+        p.AddWithValue("$error", w.DeliveryError is { } de ? JsonSerializer.Serialize(de) : DBNull.Value);
         command.ExecuteNonQuery();
+    }
+
+    internal static int ApplyWatermark(SqliteWriteContext ctx, WatermarkWrite w)
+    {
+        OpenConversation(ctx, w.ConversationId, w.AccountId, w.ParticipantId);
+        var command = ctx.Command("""
+            UPDATE conversations SET seen_until = max(seen_until, $seen), delivered_until = max(delivered_until, $delivered)
+            WHERE conversation_id = $conversation
+            """);
+        command.Parameters.AddWithValue("$conversation", w.ConversationId);
+        command.Parameters.AddWithValue("$seen", w.SeenUntil);
+        command.Parameters.AddWithValue("$delivered", w.DeliveredUntil);
+        return command.ExecuteNonQuery();
     }
 
     internal static void Summarize(SqliteWriteContext ctx, ConversationSummary s)

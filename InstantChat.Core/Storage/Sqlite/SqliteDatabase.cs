@@ -46,6 +46,7 @@ public sealed class SqliteDatabase
         foreach (var (table, column) in SqliteSchema.DroppedColumns)
             if (HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} DROP COLUMN {column}");
         Execute(connection, SqliteSchema.Backfill);
+        Execute(connection, SqliteSchema.AfterMigration);
         Execute(connection, SqliteSchema.Dropped);
     }
 

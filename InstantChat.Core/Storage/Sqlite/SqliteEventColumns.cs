@@ -10,7 +10,8 @@ static class SqliteEventColumns
     public const string Select = """
         event_id, event_type, account_id, sender_id, recipient_id, timestamp, received_at, payload,
         text, media_url, media_type, username, full_name, profile_picture,
-        status, attempts, last_error, processed_at, processing_ms, dedup_key, delivery_id, next_attempt_at
+        status, attempts, last_error, processed_at, processing_ms, dedup_key, delivery_id, next_attempt_at,
+        platform, content_extra
         """;
 
     static readonly string[] Names = Select.Split(',', StringSplitOptions.TrimEntries);
@@ -75,6 +76,8 @@ static class SqliteEventColumns
         p["$next_attempt_at"].Value = e.ProcessedStatus == ProcessingStatus.Pending
             ? (e.NextAttemptAt ?? e.ReceivedAt).ToUnixTimeMilliseconds()
             : DBNull.Value;
+        p["$platform"].Value = e.Platform;
+        p["$content_extra"].Value = ContentExtras.Write(e.Content) is { } extra ? extra : DBNull.Value;
     }
 
     public static WebhookEvent Read(SqliteDataReader r) => new()
@@ -87,7 +90,7 @@ static class SqliteEventColumns
         Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
         Payload = Str(r, 7),
-        Content = new EventContent(Str(r, 8), Str(r, 9), Str(r, 10)),
+        Content = ContentExtras.Read(new EventContent(Str(r, 8), Str(r, 9), Str(r, 10)), Str(r, 23)),
         UserInfo = new UserInfo(Str(r, 11), Str(r, 12), Str(r, 13)),
         ProcessedStatus = ProcessingStatuses.TryParse(r.GetString(14), out var s) ? s : ProcessingStatus.Failed,
         Attempts = r.GetInt32(15),
@@ -97,6 +100,7 @@ static class SqliteEventColumns
         DeduplicationKey = r.GetString(19),
         DeliveryId = r.GetString(20),
         NextAttemptAt = r.IsDBNull(21) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(21)),
+        Platform = r.GetString(22),
     };
 
     static object Db(string? value) => (object?)value ?? DBNull.Value;

@@ -71,6 +71,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteWriter write
             command.Parameters.AddWithValue(name, value);
         }
         if (query.EventType is { } type) Add("e.event_type = $type", "$type", type);
+        if (query.Platform is { } platform) Add("e.platform = $platform", "$platform", platform);
         if (query.Status is { } status) Add("e.status = $status", "$status", status.ToWire());
         if (query.AccountId is { } account) Add("e.account_id = $account", "$account", account);
         if (query.SenderId is { } sender) Add("e.sender_id = $sender", "$sender", sender);

@@ -11,6 +11,13 @@ static class SqliteSchema
         ("users", "security_stamp", "TEXT NOT NULL DEFAULT ''"),
         ("event_attempts", "retried_by", "TEXT"),
         ("event_attempts", "retried_at", "INTEGER"),
+        ("subscriptions", "platform", "TEXT NOT NULL DEFAULT 'instagram'"),
+        ("events", "platform", "TEXT NOT NULL DEFAULT 'instagram'"),
+        ("events", "content_extra", "TEXT"),
+        ("thread_messages", "delivery_status", "INTEGER NOT NULL DEFAULT 0"),
+        ("thread_messages", "delivery_error", "TEXT"),
+        ("conversations", "seen_until", "INTEGER NOT NULL DEFAULT 0"),
+        ("conversations", "delivered_until", "INTEGER NOT NULL DEFAULT 0"),
     ];
 
     /// <summary>Columns no longer used: the hard account lock, replaced by in-memory sign-in throttling.</summary>
@@ -21,6 +28,9 @@ static class SqliteSchema
     /// the cookies issued before stamps existed (they carry none) end.
     /// </summary>
     public const string Backfill = "UPDATE users SET security_stamp = lower(hex(randomblob(16))) WHERE security_stamp = '';";
+
+    /// <summary>Indexes over added columns: created once the migration has added them.</summary>
+    public const string AfterMigration = "CREATE INDEX IF NOT EXISTS ix_events_platform ON events(platform, event_id);";
 
     /// <summary>Objects no longer used: the per-row text-index trigger (the commit indexes its rows in one statement).</summary>
     public const string Dropped = "DROP TRIGGER IF EXISTS events_fts_insert;";

@@ -8,7 +8,7 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
 {
     const string Columns = """
         subscription_id, instagram_account_id, user_id, subscribed_fields, url, verify_token, secret,
-        enable_queue, batch_size, retry_attempts, created_at, updated_at
+        enable_queue, batch_size, retry_attempts, created_at, updated_at, platform
         """;
 
     public async Task<IReadOnlyList<WebhookSubscription>> ListAsync(CancellationToken cancellationToken) =>
@@ -20,7 +20,7 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
     public Task<bool> CreateAsync(WebhookSubscription s, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx =>
     {
         // The account is unique: a second subscription for it is a conflict, not an overwrite.
-        var command = ctx.Command($"INSERT INTO subscriptions ({Columns}) VALUES ($id, $account, $user, $fields, $url, $token, $secret, $queue, $batch, $retries, $created, $updated) ON CONFLICT DO NOTHING");
+        var command = ctx.Command($"INSERT INTO subscriptions ({Columns}) VALUES ($id, $account, $user, $fields, $url, $token, $secret, $queue, $batch, $retries, $created, $updated, $platform) ON CONFLICT DO NOTHING");
         Bind(command, s);
         return command.ExecuteNonQuery() == 1;
     }, cancellationToken);
@@ -30,7 +30,7 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
         var command = ctx.Command("""
             UPDATE subscriptions SET instagram_account_id = $account, user_id = $user, subscribed_fields = $fields, url = $url,
                 verify_token = $token, secret = $secret, enable_queue = $queue, batch_size = $batch, retry_attempts = $retries,
-                updated_at = $updated
+                updated_at = $updated, platform = $platform
             WHERE subscription_id = $id
             """);
         Bind(command, s);
@@ -80,6 +80,7 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
         p.AddWithValue("$retries", s.ProcessingConfig.RetryAttempts);
         p.AddWithValue("$created", s.CreatedAt.ToUnixTimeMilliseconds());
         p.AddWithValue("$updated", s.UpdatedAt.ToUnixTimeMilliseconds());
+        p.AddWithValue("$platform", s.Platform);
     }
 
     async Task<List<WebhookSubscription>> QueryAsync(string sql, string? id, CancellationToken cancellationToken)
@@ -97,7 +98,7 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, SqliteWrite
                 JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [],
                 new WebhookConfig(S(4), secrets.Open(S(5), r.GetString(0)), secrets.Open(S(6), r.GetString(0))),
                 new ProcessingConfig(r.GetInt64(7) == 1, r.GetInt32(8), r.GetInt32(9)),
-                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11))));
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11))) { Platform = r.GetString(12) });
         }
         return list;
     }

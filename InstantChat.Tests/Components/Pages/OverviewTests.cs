@@ -55,7 +55,7 @@ public sealed class OverviewTests() : DashboardContext("admin")
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=overview-empty]")));
         Assert.Equal("0", cut.Find("[data-testid=stat-total]").TextContent);
-        Assert.Contains("http://localhost/api/webhooks/instagram", cut.Markup);
+        Assert.Contains("http://localhost/api/webhooks/meta", cut.Markup);
         // No data is not "0 % success" with a green tick.
         Assert.Equal("—", cut.Find("[data-testid=stat-success]").TextContent);
         Assert.Equal("—", cut.Find("[data-testid=stat-avg-ms]").TextContent);

@@ -93,7 +93,7 @@ public sealed class SubscriptionsTests() : DashboardContext("admin")
         cut.Find("input[data-testid=field-account]").Change("abc");
         Save(cut);
 
-        cut.WaitForAssertion(() => Assert.StartsWith("Instagram account id is required", Mud.FieldError(cut, "Instagram account id")));
+        cut.WaitForAssertion(() => Assert.StartsWith("The account id is required", Mud.FieldError(cut, "Instagram account id")));
         Assert.NotNull(cut.Find("[data-testid=save-subscription]"));
         Assert.Null(Mud.FieldError(cut, "Batch size"));
     }

@@ -22,6 +22,7 @@ public sealed partial class SubscriptionDialog
     [Parameter] public WebhookSubscription? Existing { get; set; }
 
     string? _account, _userId, _url, _verifyToken, _secret, _conflict;
+    string _platform = Platforms.Instagram;
     IReadOnlyCollection<string> _fields = [.. EventTypes.Known];
     bool _enableQueue = true, _clearVerifyToken, _clearSecret, _busy;
     int? _batchSize, _retryAttempts;
@@ -30,9 +31,32 @@ public sealed partial class SubscriptionDialog
     protected override void OnInitialized()
     {
         if (Existing is not { } s) return;
-        (_account, _userId, _url) = (s.InstagramAccountId, s.UserId, s.WebhookConfig.Url);
+        (_account, _userId, _url, _platform) = (s.InstagramAccountId, s.UserId, s.WebhookConfig.Url, s.Platform);
         _fields = [.. s.SubscribedFields];
         (_enableQueue, _batchSize, _retryAttempts) = (s.ProcessingConfig.EnableQueue, s.ProcessingConfig.BatchSize, s.ProcessingConfig.RetryAttempts);
+    }
+
+    /// <summary>The id Meta puts in <c>entry[].id</c> for the platform: what the subscription is keyed by.</summary>
+    string AccountLabel => _platform switch
+    {
+        Platforms.Messenger => "Facebook Page id",
+        Platforms.WhatsApp => "WhatsApp Business Account id",
+        _ => "Instagram account id",
+    };
+
+    string AccountHelp => _platform switch
+    {
+        Platforms.Messenger => "The numeric id of the Facebook Page",
+        Platforms.WhatsApp => "The WABA id (not the phone number id): Meta sends it as each entry's id",
+        _ => "The numeric id of the Instagram professional account",
+    };
+
+    /// <summary>Another platform has other fields: start from all of them.</summary>
+    void SetPlatform(string platform)
+    {
+        if (platform == _platform) return;
+        _platform = platform;
+        _fields = [.. Platforms.Fields(platform)];
     }
 
     bool Has(string field) => _errors.ContainsKey(field);
@@ -44,7 +68,7 @@ public sealed partial class SubscriptionDialog
     SubscriptionBody Body() => new(
         _account?.Trim(), string.IsNullOrWhiteSpace(_userId) ? null : _userId.Trim(), _fields.ToList(),
         new WebhookConfigBody(string.IsNullOrWhiteSpace(_url) ? null : _url.Trim(), SecretChange(_verifyToken, _clearVerifyToken), SecretChange(_secret, _clearSecret)),
-        new ProcessingConfigBody(_enableQueue, _batchSize, _retryAttempts));
+        new ProcessingConfigBody(_enableQueue, _batchSize, _retryAttempts), _platform);
 
     async Task SaveAsync()
     {

@@ -25,8 +25,8 @@ public sealed partial class Conversations
     {
         var page = await TryAsync(() => Events.ListFullPageAsync(new EventQuery(AccountId: _account, Text: _search, Limit: SearchedEvents), CancellationToken.None));
         if (page is null) return null;
-        var ids = page.Items.Where(e => e is { AccountId: not null, SenderId: not null } && e.SenderId != e.AccountId)
-            .Select(e => ConversationIds.For(e.AccountId!, e.SenderId!)).Distinct().Take(FoundThreads).ToList();
+        var ids = page.Items.Where(e => e.SenderId != e.AccountId).Select(ConversationIds.Of).OfType<string>()
+            .Distinct().Take(FoundThreads).ToList();
         var found = new List<Conversation>();
         foreach (var id in ids)
             if (await TryAsync(() => Store.FindAsync(id, CancellationToken.None)) is { } c) found.Add(c);

@@ -13,12 +13,14 @@ public sealed partial class Events
     [SupplyParameterFromQuery(Name = "sender")] public string? UrlSender { get; set; }
     [SupplyParameterFromQuery(Name = "from")] public string? UrlFrom { get; set; }
     [SupplyParameterFromQuery(Name = "to")] public string? UrlTo { get; set; }
+    [SupplyParameterFromQuery(Name = "platform")] public string? UrlPlatform { get; set; }
 
     /// <summary>Takes the filters the address names; true when they differ from what the page shows.</summary>
     bool ApplyUrl()
     {
         var before = Query();
-        _type = InitialType is { } t && EventTypes.Known.Contains(t) ? t : null;
+        _type = InitialType is { } t && EventTypes.Understood.Contains(t) ? t : null;
+        _platform = Platforms.IsKnown(UrlPlatform) ? UrlPlatform : null;
         _status = ProcessingStatuses.TryParse(InitialStatus ?? "", out var s) ? s : null;
         (_text, _account, _sender) = (Clean(InitialText), Clean(UrlAccount), Clean(UrlSender));
         (_from, _to) = (Day(UrlFrom), Day(UrlTo));
@@ -29,6 +31,7 @@ public sealed partial class Events
     void PushUrl(bool replace) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
     {
         ["eventType"] = _type,
+        ["platform"] = _platform,
         ["status"] = _status?.ToWire(),
         ["q"] = _text,
         ["account"] = _account,

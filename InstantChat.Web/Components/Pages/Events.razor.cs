@@ -31,7 +31,7 @@ public sealed partial class Events : IDisposable
     [SupplyParameterFromQuery(Name = "status")] public string? InitialStatus { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? InitialText { get; set; }
 
-    string? _type, _account, _sender, _text;
+    string? _type, _account, _sender, _text, _platform;
     ProcessingStatus? _status;
     DateTime? _from, _to;
     int _pageSize = 50;
@@ -45,9 +45,9 @@ public sealed partial class Events : IDisposable
     WebhookEvent? _detail;
     LiveUpdates? _live;
 
-    int ActiveFilters => new object?[] { _type, _status, _account, _sender, _text, _from, _to }.Count(f => f is not null);
+    int ActiveFilters => new object?[] { _platform, _type, _status, _account, _sender, _text, _from, _to }.Count(f => f is not null);
 
-    bool HasFilters => _type is not null || _status is not null || _account is not null || _sender is not null || _text is not null || _from is not null || _to is not null;
+    bool HasFilters => _platform is not null || _type is not null || _status is not null || _account is not null || _sender is not null || _text is not null || _from is not null || _to is not null;
 
     ProcessingStatus BulkStatus => _status is ProcessingStatus.Completed or ProcessingStatus.Skipped ? _status.Value : ProcessingStatus.Failed;
 
@@ -102,7 +102,7 @@ public sealed partial class Events : IDisposable
     EventQuery Query() => new(_type, _status, _account, _sender, TextSearch.IsSearchable(_text) ? _text : null,
         _from is { } f ? new DateTimeOffset(f.Date, TimeSpan.Zero) : null,
         _to is { } t ? new DateTimeOffset(t.Date.AddDays(1).AddTicks(-10_000), TimeSpan.Zero) : null,
-        _pageSize, _cursor);
+        _pageSize, _cursor, _platform);
 
     async Task SetFilter(Action change)
     {

@@ -33,7 +33,7 @@ public sealed partial class Overview : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        _callbackUrl = Navigation.ToAbsoluteUri("api/webhooks/instagram").ToString();
+        _callbackUrl = Navigation.ToAbsoluteUri("api/webhooks/meta").ToString();
         _isAdmin = (await Auth).User.IsInRole(Core.Security.Roles.Admin);
         await LoadAsync();
         if (RendererInfo.IsInteractive)

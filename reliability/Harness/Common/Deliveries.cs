@@ -20,7 +20,7 @@ sealed record Outgoing(byte[] Body, string[] Keys, string[] CoreMids, string Kin
 sealed class DeliveryMix
 {
     public const string CoreAccount = "17841400000000777";
-    static readonly InstagramParser Parser = new();
+    static readonly MetaParser Parser = new();
 
     readonly string _run;
     readonly int _sender;

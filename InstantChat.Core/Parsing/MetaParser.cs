@@ -4,10 +4,12 @@ using InstantChat.Core.EventModel;
 namespace InstantChat.Core.Parsing;
 
 /// <summary>
-/// Turns one delivery into events: one per update, from both envelopes. It never throws and never
-/// returns nothing: a body that is not an Instagram envelope becomes one <c>failed</c> event.
+/// Turns one delivery into events: one per update, from Instagram's, Messenger's (<c>"object":
+/// "page"</c>) and WhatsApp's (<c>"whatsapp_business_account"</c>) envelopes, which share
+/// <c>entry[]</c> and differ inside it. It never throws and never returns nothing: a body that is
+/// not a Meta envelope becomes one <c>failed</c> event.
 /// </summary>
-public sealed class InstagramParser
+public sealed class MetaParser
 {
     static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
@@ -40,9 +42,10 @@ public sealed class InstagramParser
         }
         var root = doc.RootElement;
         var obj = root.ValueKind == JsonValueKind.Object ? root.Str("object") : null;
-        var why = root.ValueKind != JsonValueKind.Object ? "not an Instagram envelope: the body is not a JSON object"
-            : obj is not null && obj != "instagram" ? $"not an Instagram envelope: object is \"{Truncate(obj)}\""
-            : root.Prop("entry") is not { ValueKind: JsonValueKind.Array } ? "not an Instagram envelope: no \"entry\" array"
+        var platform = Platforms.FromObject(obj);
+        var why = root.ValueKind != JsonValueKind.Object ? "not a Meta envelope: the body is not a JSON object"
+            : platform is null ? $"not a Meta envelope: object is \"{Truncate(obj!)}\" (instagram, page or whatsapp_business_account)"
+            : root.Prop("entry") is not { ValueKind: JsonValueKind.Array } ? "not a Meta envelope: no \"entry\" array"
             : null;
         if (why is not null)
         {
@@ -52,7 +55,7 @@ public sealed class InstagramParser
 
         var parsed = new ParsedDelivery(doc);
         foreach (var entry in root.GetProperty("entry").EnumerateArray())
-            ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time(), ids), parsed);
+            ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time(), ids, platform!), parsed);
         if (parsed.Events.Count > 0) return parsed;
         parsed.Dispose();
         return Unparseable(body, deliveryId, receivedAt, ids, "the delivery holds no updates");
@@ -72,6 +75,11 @@ public sealed class InstagramParser
             {
                 try
                 {
+                    if (ctx.Platform == Platforms.WhatsApp && property.Name == "changes")
+                    {
+                        WhatsAppParser.Parse(item, ctx, parsed); // a change holds many messages and statuses
+                        continue;
+                    }
                     parsed.Add(property.Name switch
                     {
                         "messaging" => MessagingParser.Parse(item, item, ctx),
