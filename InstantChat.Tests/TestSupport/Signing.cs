@@ -11,9 +11,9 @@ public static class Signing
     public static string Header(byte[] body, string secret = Secret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    public static HttpRequestMessage SignedPost(byte[] body, string secret = Secret, string contentType = "application/json")
+    public static HttpRequestMessage SignedPost(byte[] body, string secret = Secret, string contentType = "application/json", string path = "/api/webhooks/instagram")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/instagram") { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Header(body, secret));
         return request;
