@@ -50,6 +50,7 @@ static partial class BadInput
         cases.AddRange(SignatureCases(ctx));
         cases.AddRange(SizeCases(ctx));
         cases.AddRange(JsonCases(ctx));
+        cases.AddRange(PlatformCases(ctx));
         cases.AddRange(ContentTypeCases(ctx));
         cases.AddRange(FramingCases(ctx));
         cases.AddRange(ApiCases(ctx));

@@ -43,7 +43,7 @@ static partial class BadInput
         yield return Failed("root is a string", () => U($"\"{unique()}\""));
         yield return Failed("root is null", () => U("null"));
         yield return Failed("root is a number", () => U("42"));
-        yield return Failed("object is \"page\"", () => U($"{{\"object\":\"page\",\"entry\":[{{\"id\":\"{unique()}\"}}]}}"));
+        yield return Failed("object is \"user\" (no Meta product)", () => U($"{{\"object\":\"user\",\"entry\":[{{\"id\":\"{unique()}\",\"changes\":[{{\"field\":\"x\"}}]}}]}}"));
         yield return Failed("no entry array", () => U($"{{\"object\":\"instagram\",\"x\":\"{unique()}\"}}"));
         yield return Failed("entry is an object", () => U($"{{\"object\":\"instagram\",\"entry\":{{\"id\":\"{unique()}\"}}}}"));
         yield return Failed("UTF-16 encoded body", () => Encoding.Unicode.GetBytes($"{{\"object\":\"instagram\",\"entry\":[{{\"id\":\"{unique()}\"}}]}}"));

@@ -27,9 +27,11 @@ static partial class BadInput
         return U(body);
     }
 
-    static async Task<int> PostAsync(Context ctx, byte[] body, Action<HttpRequestMessage> configure)
+    const string InstagramRoute = "/api/webhooks/instagram";
+
+    static async Task<int> PostAsync(Context ctx, byte[] body, Action<HttpRequestMessage> configure, string path = InstagramRoute)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/instagram") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MetaSender.Json;
         configure(request);
         try
@@ -45,12 +47,12 @@ static partial class BadInput
         }
     }
 
-    static Task<int> PostSignedAsync(Context ctx, byte[] body) =>
-        PostAsync(ctx, body, r => r.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Signing.Header(body)));
+    static Task<int> PostSignedAsync(Context ctx, byte[] body, string path = InstagramRoute) =>
+        PostAsync(ctx, body, r => r.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Signing.Header(body)), path);
 
-    static async Task<(int Status, string Text)> PostSignedWithBodyAsync(Context ctx, byte[] body)
+    static async Task<(int Status, string Text)> PostSignedWithBodyAsync(Context ctx, byte[] body, string path = InstagramRoute)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/instagram") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MetaSender.Json;
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Signing.Header(body));
         using var response = await ctx.Http.SendAsync(request);
@@ -64,9 +66,9 @@ static partial class BadInput
         return status != 200 ? $"got {status}" : await StoredAsync(ctx, account, 1);
     }
 
-    static async Task<string?> ExpectKeptFailedAsync(Context ctx, byte[] body)
+    static async Task<string?> ExpectKeptFailedAsync(Context ctx, byte[] body, string path = InstagramRoute)
     {
-        var (status, text) = await PostSignedWithBodyAsync(ctx, body);
+        var (status, text) = await PostSignedWithBodyAsync(ctx, body, path);
         if (status != 200) return $"got {status}: {Short(text)}";
         var deliveryId = JsonDocument.Parse(text).RootElement.GetProperty("deliveryId").GetString()!;
         if (await SettleAsync(ctx) is { } late) return late;
