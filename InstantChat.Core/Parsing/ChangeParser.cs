@@ -35,8 +35,11 @@ static class ChangeParser
                 var item = value.Str("item");
                 var verb = value.Str("verb");
                 var id = value.Str("comment_id") ?? value.Str("post_id");
-                var key = verb is "add" or "remove" ? ctx.Key(type, value, item, id, verb) : ctx.Key(type, value);
-                var content = new EventContent(value.Str("message"), value.Str("photo") ?? value.Str("link"), item)
+                // Everyone's like or reaction on one post is its own update: the person and the time are part of it.
+                var key = verb is "add" or "remove"
+                    ? ctx.Key(type, value, item, id, verb, from.Prop("id").Str(), value.Prop("created_time").Str())
+                    : ctx.Key(type, value);
+                var content = new EventContent(value.Str("message"), value.Str("photo") ?? value.Str("video"), item)
                 {
                     RefersTo = value.Str("parent_id"),
                 };

@@ -60,7 +60,9 @@ static class MessagingParser
         {
             // Messenger: the person's device has every message up to the watermark.
             var type = field ?? EventTypes.MessageDeliveries;
-            return ctx.Create(type, payload, ctx.Key(type, item, delivery.Str("watermark"), sender), sender, recipient, timestamp);
+            // Meta's receipt has no timestamp of its own: its watermark is when it holds from.
+            return ctx.Create(type, payload, ctx.Key(type, item, delivery.Str("watermark"), sender), sender, recipient,
+                timestamp ?? delivery.Prop("watermark").Time());
         }
         if (item.Prop("referral") is { ValueKind: JsonValueKind.Object } referral)
         {

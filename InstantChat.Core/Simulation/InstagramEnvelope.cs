@@ -6,8 +6,9 @@ using System.Text.Json.Nodes;
 namespace InstantChat.Core.Simulation;
 
 /// <summary>
-/// The <c>object: instagram</c> envelope Meta wraps updates in. Public so the reliability harness
-/// builds its deliveries (and regroups acknowledged updates) exactly as the simulator does.
+/// The envelope Meta wraps updates in (<c>object: instagram</c>, or <c>page</c> and
+/// <c>whatsapp_business_account</c>, which share it). Public so the reliability harness builds its
+/// deliveries (and regroups acknowledged updates) exactly as the simulator does.
 /// </summary>
 public static class InstagramEnvelope
 {
@@ -17,7 +18,9 @@ public static class InstagramEnvelope
     /// </summary>
     /// <param name="nowMs">The entries' <c>time</c>: messaging entries carry milliseconds, changes entries seconds (as in the fixtures).</param>
     /// <param name="encoder">How strings are escaped; null: System.Text.Json's default (everything non-ASCII as <c>\u</c>).</param>
-    public static byte[] Serialize(IEnumerable<(string AccountId, string Array, JsonNode Item)> updates, long nowMs, JavaScriptEncoder? encoder = null)
+    /// <param name="object">The envelope's <c>object</c>: which Meta product the updates come from.</param>
+    public static byte[] Serialize(IEnumerable<(string AccountId, string Array, JsonNode Item)> updates, long nowMs, JavaScriptEncoder? encoder = null,
+        string @object = "instagram")
     {
         ArgumentNullException.ThrowIfNull(updates);
         var entries = new JsonArray();
@@ -32,7 +35,7 @@ public static class InstagramEnvelope
                 [group.Key.Array] = items,
             });
         }
-        var root = new JsonObject { ["object"] = "instagram", ["entry"] = entries };
+        var root = new JsonObject { ["object"] = @object, ["entry"] = entries };
         var buffer = new ArrayBufferWriter<byte>(1_024);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder })) root.WriteTo(writer);
         return buffer.WrittenSpan.ToArray();

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace InstantChat.Core.Simulation;
 
 /// <summary>
-/// Demo traffic: sends <see cref="TrafficGenerator"/> deliveries through the real ingest path (parse,
+/// Demo traffic: sends <see cref="TrafficGenerator"/> deliveries (Instagram, Messenger and WhatsApp) through the real ingest path (parse,
 /// deduplicate, durable commit, queue) at SIMULATOR_RATE. Runs from start-up when SIMULATOR=true, or
 /// when the dashboard calls <see cref="Start"/>. A failed send is logged and dropped; the loop lives on.
 /// </summary>
@@ -99,7 +99,7 @@ public sealed partial class Simulator : BackgroundService
     {
         try
         {
-            return _generator.NextDelivery();
+            return _generator.NextAnyDelivery();
         }
         catch (Exception ex)
         {

@@ -32,7 +32,9 @@ public sealed class TrafficGenerator
     readonly TimeProvider _clock;
     readonly MessagingUpdates _messaging;
     readonly ChangeUpdates _changes;
+    readonly PlatformUpdates _platforms;
     long _lastTimestamp;
+    int _turn;
 
     public TrafficGenerator(Random random, TimeProvider clock)
     {
@@ -44,7 +46,32 @@ public sealed class TrafficGenerator
         var inbox = new Inbox(random);
         _messaging = new MessagingUpdates(random, inbox, ids);
         _changes = new ChangeUpdates(random, inbox, ids);
+        _platforms = new PlatformUpdates(random, ids);
     }
+
+    /// <summary>Weights of Instagram, Messenger and WhatsApp deliveries in <see cref="NextAnyDelivery"/>.</summary>
+    static readonly int[] PlatformWeights = [60, 20, 20];
+
+    /// <summary>One delivery from any of Meta's three products: Instagram's as <see cref="NextDelivery"/>, or a Messenger or WhatsApp one of 1–3 updates.</summary>
+    public byte[] NextAnyDelivery() => _random.Weighted(PlatformWeights) switch
+    {
+        0 => NextDelivery(),
+        1 => SerializeAs("page", Repeat(_platforms.Messenger)),
+        _ => SerializeAs("whatsapp_business_account", Repeat(_platforms.WhatsApp)),
+    };
+
+    /// <summary>
+    /// One single-update delivery, taking the platforms in turn (Instagram, Messenger, WhatsApp): a
+    /// customer's message on the first two, a message or a status on WhatsApp. The benchmark's mixed-platform traffic.
+    /// </summary>
+    public byte[] NextMessageOfEachPlatform() => (_turn++ % 3) switch
+    {
+        0 => NextMessage(),
+        1 => SerializeAs("page", [_platforms.Messenger(NextTimestamp())]),
+        _ => SerializeAs("whatsapp_business_account", [_platforms.WhatsApp(NextTimestamp())]),
+    };
+
+    List<Update> Repeat(Func<long, Update> next) => [.. Enumerable.Range(0, 1 + _random.Weighted(UpdatesPerDelivery[..3])).Select(_ => next(NextTimestamp()))];
 
     /// <summary>One delivery body (UTF-8 JSON, <c>object: instagram</c>) with 1–5 updates, in one or several entries.</summary>
     public byte[] NextDelivery()
@@ -87,7 +114,9 @@ public sealed class TrafficGenerator
     long NextTimestamp() =>
         _lastTimestamp = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds() - _random.Next(0, 1_500), _lastTimestamp + 1);
 
-    byte[] Serialize(List<Update> updates) =>
+    byte[] Serialize(List<Update> updates) => SerializeAs("instagram", updates);
+
+    byte[] SerializeAs(string @object, List<Update> updates) =>
         InstagramEnvelope.Serialize(updates.Select(u => (u.AccountId, u.Array, (JsonNode)u.Item)),
-            Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestamp), Escaping);
+            Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestamp), Escaping, @object);
 }

@@ -39,7 +39,8 @@ public sealed class SimulatorTests
         var events = await Eventually.WaitAsync(() => api.EventsAsync(), all => all.All(e => Status(e) == "completed"));
         Assert.InRange(events.Count, 10, 499);
         Assert.InRange(events.Select(e => e.GetProperty("deliveryId").GetString()).Distinct().Count(), 1, (int)sent);
-        Assert.All(events, e => Assert.Contains(e.GetProperty("eventType").GetString(), EventTypes.Known));
+        Assert.All(events, e => Assert.Contains(e.GetProperty("eventType").GetString(), EventTypes.Understood));
+        Assert.True(events.Select(e => e.GetProperty("platform").GetString()).Distinct().Count() > 1, "more than one platform");
         var threads = (await api.GetJsonAsync("/api/conversations")).GetProperty("items");
         Assert.True(threads.GetArrayLength() > 0, "the messages became conversations");
     }

@@ -198,4 +198,49 @@ public sealed class TrafficGeneratorTests
         Assert.True(media.Count > 10, $"only {media.Count} attachments");
         Assert.All(media, e => Assert.StartsWith("https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=", e.Content.MediaUrl, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void NextAnyDelivery_FixedSeed_ThreePlatformsEveryUpdateHandledWithoutFailure()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var generator = new TrafficGenerator(new Random(Seed), clock);
+        var handlers = new Core.Processing.HandlerRegistry([new Core.Conversations.ConversationHandlers(), new Core.Comments.CommentHandlers(), new Core.Conversations.WhatsAppHandlers()]);
+        var parser = new MetaParser();
+        var events = new List<WebhookEvent>();
+        for (var i = 0; i < Count; i++)
+        {
+            using var parsed = parser.ParseDelivery(generator.NextAnyDelivery(), $"delivery-{i}", clock.GetUtcNow());
+            for (var j = 0; j < parsed.Events.Count; j++)
+            {
+                var e = parsed.Events[j];
+                Assert.True(e.ProcessedStatus == ProcessingStatus.Pending, $"{e.Platform} {e.EventType}: {e.LastError}");
+                // Every simulated update is one a handler takes and plans without an error.
+                var handler = handlers.For(e.Platform, e.EventType);
+                Assert.True(handler is not null, $"no handler for {e.Platform} {e.EventType}");
+                handler.Plan(e, parsed.Updates[j]!.Value);
+                events.Add(e);
+            }
+            clock.Advance(Step);
+        }
+
+        var byPlatform = events.GroupBy(e => e.Platform).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Platforms.All.Order(), byPlatform.Keys.Order());
+        Assert.Equal(Platforms.Instagram, byPlatform.MaxBy(kv => kv.Value).Key);
+        var types = events.Select(e => (e.Platform, e.EventType)).ToHashSet();
+        foreach (var expected in new[] { (Platforms.Messenger, "messages"), (Platforms.Messenger, "feed"), (Platforms.Messenger, "messaging_seen"),
+                     (Platforms.Messenger, "message_deliveries"), (Platforms.Messenger, "messaging_postbacks"), (Platforms.WhatsApp, "messages"),
+                     (Platforms.WhatsApp, "statuses"), (Platforms.WhatsApp, "message_reactions") })
+            Assert.Contains(expected, types);
+        Assert.Equal(events.Count, events.Select(e => e.DeduplicationKey).Distinct().Count());
+    }
+
+    [Fact]
+    public void NextMessageOfEachPlatform_InTurn_OneUpdateEachAndThePlatformsRotate()
+    {
+        var generator = new TrafficGenerator(new Random(Seed), new FakeTimeProvider(Start));
+
+        var platforms = Enumerable.Range(0, 9).Select(i => Assert.Single(new MetaParser().Parse(generator.NextMessageOfEachPlatform(), $"d{i}", Start)).Platform);
+
+        Assert.Equal([.. Enumerable.Repeat(Platforms.All, 3).SelectMany(p => p)], platforms);
+    }
 }
