@@ -22,6 +22,12 @@ sealed class MixedDeliveries(int seed, TimeSpan clockOffset, double duplicateSha
         lock (_gate) return (_generator.NextMessage(), 1);
     }
 
+    /// <summary>A single-update delivery of Instagram, Messenger and WhatsApp in turn (the mixed-platform traffic).</summary>
+    public (byte[] Body, int Updates) NextOfEachPlatform()
+    {
+        lock (_gate) return (_generator.NextMessageOfEachPlatform(), 1);
+    }
+
     /// <summary>The next body to send and how many updates it carries.</summary>
     public (byte[] Body, int Updates) Next()
     {

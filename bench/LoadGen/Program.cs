@@ -1,5 +1,6 @@
 // Sends signed Instagram deliveries at a fixed concurrency and reports throughput and ack latency.
-// Usage: dotnet LoadGen.dll --url http://127.0.0.1:5055 --secret S --concurrency 64 --seconds 20 [--warmup 3] [--seed 1] [--traffic mixed|single]
+// Usage: dotnet LoadGen.dll --url http://127.0.0.1:5055 --secret S --concurrency 64 --seconds 20 [--warmup 3] [--seed 1] [--traffic mixed|single|platforms]
+// platforms: single-update deliveries from Instagram, Messenger and WhatsApp in turn (a customer's message; on WhatsApp a message or a status).
 //        [--rate R: deliveries/s in all, paced; 0 = as fast as answered] [--probe-key KEY: visibility probes, see Visibility.cs]
 // Traffic: mixed = MixedDeliveries (8 types, 1–50 updates, a few 1,000-update batches, 5 % regrouped
 // duplicates); single = one customer message per delivery, all distinct.
@@ -16,12 +17,8 @@ var concurrency = int.Parse(opts.GetValueOrDefault("concurrency", "64"));
 var seconds = double.Parse(opts.GetValueOrDefault("seconds", "20"), System.Globalization.CultureInfo.InvariantCulture);
 var warmup = double.Parse(opts.GetValueOrDefault("warmup", "3"), System.Globalization.CultureInfo.InvariantCulture);
 var seed = int.Parse(opts.GetValueOrDefault("seed", Environment.TickCount.ToString()));
-var single = opts.GetValueOrDefault("traffic", "mixed") switch
-{
-    "mixed" => false,
-    "single" => true,
-    var other => throw new ArgumentException($"--traffic {other}: use mixed or single"),
-};
+var traffic = opts.GetValueOrDefault("traffic", "mixed");
+if (traffic is not ("mixed" or "single" or "platforms")) throw new ArgumentException($"--traffic {traffic}: use mixed, single or platforms");
 // Bodies and signatures are made before the clock starts, so the generator's CPU does not compete
 // with the server under test (they share the machine). Sized for the fastest server measured here.
 var rate = double.Parse(opts.GetValueOrDefault("rate", "0"), System.Globalization.CultureInfo.InvariantCulture);
@@ -30,10 +27,15 @@ var pool = new (byte[] Body, string Signature, int Updates)[poolSize];
 var parts = Environment.ProcessorCount;
 Parallel.For(0, parts, part =>
 {
-    var traffic = new MixedDeliveries(seed + part, TimeSpan.FromDays(-part));
+    var deliveries = new MixedDeliveries(seed + part, TimeSpan.FromDays(-part));
     for (var i = part; i < poolSize; i += parts)
     {
-        var (b, u) = single ? traffic.NextSingle() : traffic.Next();
+        var (b, u) = traffic switch
+        {
+            "single" => deliveries.NextSingle(),
+            "platforms" => deliveries.NextOfEachPlatform(),
+            _ => deliveries.Next(),
+        };
         pool[i] = (b, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, b)), u);
     }
 });
