@@ -136,6 +136,38 @@ public sealed class EventsTests() : DashboardContext("admin")
     }
 
     [Fact]
+    public async Task PlatformFilter_WhatsApp_OnlyItsRowsWithItsIconAndTheAddressSaysSo()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-ig", "from instagram")));
+        await IngestAsync(InstantChat.Tests.Parsing.Fixture.Load("WhatsApp", "messages_text"));
+        await FinishAllAsync(ProcessingStatus.Completed);
+        var cut = RenderWithProviders<Events>();
+        cut.WaitForAssertion(() => Assert.Equal(2, EventsPage.Rows(cut).Count));
+        Assert.Equal(["instagram", "whatsapp"], cut.FindAll("[data-testid=platform-icon]").Select(i => i.GetAttribute("data-platform")).Order());
+
+        Mud.Choose(cut, cut.Find("[data-testid=filter-platform]"), "WhatsApp");
+
+        cut.WaitForAssertion(() => Assert.Contains("Hi! Do you have the blue jacket in size M?", Assert.Single(EventsPage.Rows(cut)).TextContent));
+        var row = Assert.Single(EventsPage.Rows(cut));
+        Assert.Equal("whatsapp", row.QuerySelector("[data-testid=platform-icon]")!.GetAttribute("data-platform"));
+        Assert.Contains("Kerry Fisher", row.TextContent); // the contact's profile name, not the wa_id
+        Assert.Contains("platform=whatsapp", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public async Task PlatformInTheAddress_FiltersFromTheStart()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m-ig", "from instagram")));
+        await IngestAsync(InstantChat.Tests.Parsing.Fixture.Load("Messenger", "messages_text"));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/events?platform=messenger");
+
+        var cut = Render<Events>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Is the blue jacket still available?", Assert.Single(EventsPage.Rows(cut)).TextContent));
+        Assert.Equal("1 matching", cut.Find("[data-testid=match-count]").TextContent);
+    }
+
+    [Fact]
     public async Task StatusInTheAddress_FiltersFromTheStart()
     {
         await SeedCompletedAndFailedAsync();

@@ -62,6 +62,21 @@ public sealed class OverviewTests() : DashboardContext("admin")
     }
 
     [Fact]
+    public async Task Render_EventsOfThreePlatforms_EachPlatformsCountOpensItsEvents()
+    {
+        await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again")));
+        await IngestAsync(InstantChat.Tests.Parsing.Fixture.Load("WhatsApp", "batch_messages_and_statuses"));
+        await IngestAsync(InstantChat.Tests.Parsing.Fixture.Load("Messenger", "messages_text"));
+
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=platform-count]").Count));
+        var links = cut.FindAll("[data-testid=platform-count]").Select(a => (a.GetAttribute("href"), a.TextContent.Trim())).ToList();
+        Assert.Equal([("/events?platform=whatsapp", "WhatsApp 4"), ("/events?platform=instagram", "Instagram 2"), ("/events?platform=messenger", "Messenger 1")],
+            links.Select(l => (l.Item1, System.Text.RegularExpressions.Regex.Replace(l.Item2, @"\s+", " "))));
+    }
+
+    [Fact]
     public async Task Render_WithEvents_CardsChartsAndRecentActivityShowThem()
     {
         await IngestAsync(Deliveries.Envelope(Deliveries.Message("m1", "hello"), Deliveries.Message("m2", "again"), Deliveries.Message("m3", "bye")));

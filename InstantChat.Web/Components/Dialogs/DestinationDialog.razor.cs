@@ -21,6 +21,7 @@ public sealed partial class DestinationDialog
     string? _name, _url, _accounts, _text, _headers, _problem;
     string _payload = "event", _ordering = "none";
     IReadOnlyCollection<string> _types = [];
+    IReadOnlyCollection<string> _platforms = [];
     bool _enabled = true, _busy;
     int? _timeout, _rate, _concurrency;
     OutboundAttempt? _test;
@@ -31,6 +32,7 @@ public sealed partial class DestinationDialog
         if (Existing is not { } d) return;
         (_name, _url, _enabled, _text) = (d.Name, d.Url, d.Enabled, d.Filter.TextContains);
         _types = [.. d.Filter.EventTypes ?? []];
+        _platforms = [.. d.Filter.Platforms ?? []];
         _accounts = string.Join(", ", d.Filter.AccountIds ?? []);
         (_payload, _ordering) = (d.Payload.ToWire(), d.Ordering.ToWire());
         (_timeout, _rate, _concurrency) = (d.TimeoutSeconds, d.MaxPerSecond, d.MaxConcurrency);
@@ -44,7 +46,7 @@ public sealed partial class DestinationDialog
         _name, _url?.Trim(), _enabled,
         new DestinationFilterBody(_types.ToList(),
             (_accounts ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-            string.IsNullOrWhiteSpace(_text) ? null : _text),
+            string.IsNullOrWhiteSpace(_text) ? null : _text, _platforms.ToList()),
         _payload, Headers(), _timeout, _rate, _concurrency, _ordering);
 
     /// <summary>"Name: value" lines; a line without a colon becomes a name with an empty value, which validation names.</summary>

@@ -46,5 +46,5 @@ public sealed class LiveToast
 
     public static string Describe(WebhookEvent e) => $"New {e.EventType} from {Name(e)}";
 
-    static string Name(WebhookEvent e) => e.UserInfo.Username ?? e.SenderId ?? e.AccountId ?? "Meta";
+    static string Name(WebhookEvent e) => e.UserInfo.Username ?? e.UserInfo.FullName ?? e.SenderId ?? e.AccountId ?? "Meta";
 }

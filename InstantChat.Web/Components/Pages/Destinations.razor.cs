@@ -56,6 +56,7 @@ public sealed partial class Destinations
 
     static string Describe(Destination d) =>
         $"{(d.Filter.EventTypes is { Count: > 0 } t ? string.Join(", ", t) : "every event")}"
+        + (d.Filter.Platforms is { Count: > 0 } p ? $" from {string.Join(", ", p.Select(Shared.PlatformIcon.NameOf))}" : "")
         + (d.Filter.TextContains is { } text ? $" containing \"{text}\"" : "")
         + (d.Ordering == Ordering.Conversation ? " · in conversation order" : "")
         + (d.Payload == PayloadShape.Meta ? " · Meta's update" : "");
