@@ -101,7 +101,8 @@ public enum RequeueResult { Queued, NotFound, Conflict }
 
 /// <summary>Which finished events a bulk retry puts back; status defaults to failed.</summary>
 public sealed record RequeueFilter(
-    ProcessingStatus? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null);
+    ProcessingStatus? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null,
+    string? Platform = null);
 
 /// <summary>
 /// The attempt history as the API shows it. An attempt the processor made and that ended well has

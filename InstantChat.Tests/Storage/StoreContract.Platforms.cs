@@ -142,4 +142,23 @@ public abstract partial class StoreContract
         var counters = (await Stats.ReadAsync(["platform"], default)).ToDictionary(c => c.Key, c => c.Value);
         Assert.Equal(new Dictionary<string, double> { [Platforms.Instagram] = 1, [Platforms.Messenger] = 1, [Platforms.WhatsApp] = 5 }, counters);
     }
+
+    [Fact]
+    public async Task Platforms_BulkRetryByPlatform_RequeuesOnlyThatPlatformsFinishedEvents()
+    {
+        await CommitAsync(Fixture.Load(Fixture.Instagram, "messages_text"));
+        await CommitAsync(Fixture.Load(Fixture.WhatsApp, "batch_messages_and_statuses"));
+        var now = T0.AddMinutes(1);
+        var claimed = await Queue.ClaimAsync(100, now, Lease, "a", CancellationToken.None);
+        Assert.Equal(5, claimed.Count);
+        await Queue.CompleteAsync(claimed.Select(e => Done(e, now, ProcessingStatus.Failed, "boom")).ToList(), "a", CancellationToken.None);
+
+        var filter = new RequeueFilter(ProcessingStatus.Failed, null, null, null, Platform: Platforms.WhatsApp);
+        Assert.Equal(4, await Queue.CountRequeueableAsync(filter, CancellationToken.None));
+        Assert.Equal(4, await Queue.RequeueManyAsync(filter, T0.AddMinutes(2), "ops", CancellationToken.None));
+
+        var instagram = Assert.Single(await AllAsync(new EventQuery(Platform: Platforms.Instagram)));
+        Assert.Equal(ProcessingStatus.Failed, instagram.ProcessedStatus);
+        Assert.All(await AllAsync(new EventQuery(Platform: Platforms.WhatsApp)), e => Assert.Equal(ProcessingStatus.Pending, e.ProcessedStatus));
+    }
 }

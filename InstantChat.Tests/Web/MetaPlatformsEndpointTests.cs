@@ -69,6 +69,15 @@ public sealed class MetaPlatformsEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task BulkRetry_UnknownPlatform_400NamingTheField()
+    {
+        var response = await _app.ApiClient().PostAsJsonAsync("/api/webhooks/events/retry", new { status = "failed", platform = "sms" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("platform", out _));
+    }
+
+    [Fact]
     public async Task Post_MetaRouteBadSignature_401AndNothingStored()
     {
         var request = Signing.SignedPost(Fixture.Load(Fixture.WhatsApp, "messages_text"), "not-the-secret", path: MetaRoute);

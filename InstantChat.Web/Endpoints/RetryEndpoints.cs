@@ -48,10 +48,12 @@ public static class RetryEndpoints
         if (request?.From > request?.To) errors["to"] = ["to must not be earlier than from."];
         if (request?.AccountId is { Length: > 128 }) errors["accountId"] = ["accountId must be at most 128 characters."];
         if (request?.SenderId is { Length: > 128 }) errors["senderId"] = ["senderId must be at most 128 characters."];
+        if (NullIfEmpty(request?.Platform) is { } platform && !Platforms.IsKnown(platform))
+            errors["platform"] = [$"platform must be one of {string.Join(", ", Platforms.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var filter = new RequeueFilter(status, request?.EventType, request?.From, request?.To,
-            NullIfEmpty(request?.AccountId), NullIfEmpty(request?.SenderId));
+            NullIfEmpty(request?.AccountId), NullIfEmpty(request?.SenderId), NullIfEmpty(request?.Platform));
         var queued = await retries.RetryManyAsync(filter, http.User.Identity?.Name, ct);
         return TypedResults.Accepted("/api/webhooks/events", new BulkRetryAccepted(queued));
     }
@@ -63,4 +65,5 @@ public sealed record RetryAccepted(string EventId);
 public sealed record BulkRetryAccepted(int Queued);
 
 /// <summary>Which finished events to retry; every field optional (status defaults to failed).</summary>
-public sealed record BulkRetryRequest(string? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null);
+public sealed record BulkRetryRequest(string? Status, string? EventType, DateTimeOffset? From, DateTimeOffset? To, string? AccountId = null, string? SenderId = null,
+    string? Platform = null);

@@ -9,13 +9,16 @@ public sealed class MongoEventStore(MongoDatabase db) : IEventStore
     static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
     readonly MongoDeliveryBodies _bodies = new(db);
 
+    /// <summary>Events of one platform; those stored before platforms were recorded have none, and are Instagram's.</summary>
+    internal static FilterDefinition<BsonDocument> OnPlatform(string platform) =>
+        platform == Platforms.Instagram ? F.In("platform", [(BsonValue)platform, BsonNull.Value]) : F.Eq("platform", platform);
+
     /// <summary>The query's filters (its cursor included); null when its text can match nothing.</summary>
     static FilterDefinition<BsonDocument>? Filter(EventQuery query)
     {
         var filters = new List<FilterDefinition<BsonDocument>>();
         if (query.EventType is { } type) filters.Add(F.Eq("eventType", type));
-        // Events stored before platforms were recorded have none: they are Instagram's.
-        if (query.Platform is { } platform) filters.Add(platform == Platforms.Instagram ? F.In("platform", [(BsonValue)platform, BsonNull.Value]) : F.Eq("platform", platform));
+        if (query.Platform is { } platform) filters.Add(OnPlatform(platform));
         if (query.Status is { } status) filters.Add(F.Eq("status", status.ToWire()));
         if (query.AccountId is { } account) filters.Add(F.Eq("accountId", account));
         if (query.SenderId is { } sender) filters.Add(F.Eq("senderId", sender));

@@ -124,6 +124,7 @@ public sealed class MongoQueueStore(MongoDatabase db) : IQueueStore
         if (filter.EventType is { } type) filters.Add(F.Eq("eventType", type));
         if (filter.AccountId is { } account) filters.Add(F.Eq("accountId", account));
         if (filter.SenderId is { } sender) filters.Add(F.Eq("senderId", sender));
+        if (filter.Platform is { } platform) filters.Add(MongoEventStore.OnPlatform(platform));
         if (filter.From is { } from) filters.Add(F.Gte("_id", EventIds.MinFor(from)));
         if (filter.To is { } to) filters.Add(F.Lt("_id", EventIds.MinFor(to.AddMilliseconds(1))));
         return F.And(filters);

@@ -55,6 +55,7 @@ public sealed partial class SqliteQueueStore
     const string RequeueFilterSql = """
         status = $status AND ($type IS NULL OR event_type = $type) AND event_id >= $from AND event_id < $to
         AND ($account IS NULL OR account_id = $account) AND ($sender IS NULL OR sender_id = $sender)
+        AND ($platform IS NULL OR platform = $platform)
         """;
 
     static void BindRequeueFilter(Microsoft.Data.Sqlite.SqliteCommand command, RequeueFilter filter)
@@ -63,6 +64,7 @@ public sealed partial class SqliteQueueStore
         command.Parameters.AddWithValue("$type", (object?)filter.EventType ?? DBNull.Value);
         command.Parameters.AddWithValue("$account", (object?)filter.AccountId ?? DBNull.Value);
         command.Parameters.AddWithValue("$sender", (object?)filter.SenderId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$platform", (object?)filter.Platform ?? DBNull.Value);
         command.Parameters.AddWithValue("$from", filter.From is { } from ? EventIds.MinFor(from) : "");
         command.Parameters.AddWithValue("$to", filter.To is { } to ? EventIds.MinFor(to.AddMilliseconds(1)) : "~");
     }

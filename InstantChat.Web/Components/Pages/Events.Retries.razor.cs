@@ -34,7 +34,7 @@ public sealed partial class Events
     async Task RetryMatchingAsync()
     {
         var q = Query();
-        var filter = new RequeueFilter(BulkStatus, q.EventType, q.From, q.To, q.AccountId, q.SenderId);
+        var filter = new RequeueFilter(BulkStatus, q.EventType, q.From, q.To, q.AccountId, q.SenderId, q.Platform);
         var count = await Retries.CountAsync(filter, CancellationToken.None);
         if (count == 0)
         {
