@@ -5,6 +5,8 @@ using InstantChat.Core.Parsing;
 using InstantChat.Core.EventModel;
 using InstantChat.Core.Ingest;
 
+using static InstantChat.Tests.Parsing.ParserChecks;
+
 namespace InstantChat.Tests.Parsing;
 
 public sealed class InstagramParserTests
@@ -13,7 +15,6 @@ public sealed class InstagramParserTests
     const string Account2 = "17841400000000002";
     const string Customer = "7133578946711339";
     const string Customer2 = "6981234567890123";
-    const string DeliveryId = "01KB5Z8Q3M4N5P6R7S8T9V0W1X";
 
     const string Mid1 = "aWdfaXRlbToxOklHTWVzc2FnZVRocmVhZEl0ZW06MTc4NDE0MDAwMDAwMDAwMDE6MzQwMjgyMzY2ODQxNzEwMzAwOTQ5MTI4MDc5MTk6MzEyMjkzODkxOTQ5NjY0NjQxMjc5ODMwNjc3MDY3NTcwMDE";
     const string Mid2 = "aWdfaXRlbToxOklHTWVzc2FnZVRocmVhZEl0ZW06MTc4NDE0MDAwMDAwMDAwMDE6MzQwMjgyMzY2ODQxNzEwMzAwOTQ5MTI4MTU4Mzg6MzEyMjkzODkxOTQ5NjY0NjQxMjc5ODMwNjc3MDY3NTcwMDI";
@@ -30,42 +31,7 @@ public sealed class InstagramParserTests
 
     const string Cdn = "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1803458912367291&signature=AbzQx7";
 
-    /// <summary>When the delivery was received: an hour after the fixtures' updates, so no fallback can pass for it.</summary>
-    static readonly DateTimeOffset ReceivedAt = new(2025, 11, 28, 13, 0, 0, 250, TimeSpan.Zero);
-
-    /// <summary>An instant of 2025-11-28, the day of every fixture's updates.</summary>
-    static DateTimeOffset Utc(int hour, int minute, int second, int millisecond = 0) =>
-        new(2025, 11, 28, hour, minute, second, millisecond, TimeSpan.Zero);
-
-    static IReadOnlyList<WebhookEvent> Parse(byte[] body) => new MetaParser().Parse(body, DeliveryId, ReceivedAt);
-
-    static IReadOnlyList<WebhookEvent> Parse(string body) => Parse(Encoding.UTF8.GetBytes(body));
-
     static WebhookEvent ParseSingle(string fixture) => Assert.Single(Parse(Fixture.Load(fixture)));
-
-    /// <summary>The fields every event of a parsed update shares, whatever its kind.</summary>
-    static void AssertParsed(WebhookEvent e, JsonNode update)
-    {
-        Assert.Equal(DeliveryId, e.DeliveryId);
-        Assert.Equal(ReceivedAt, e.ReceivedAt);
-        Assert.Equal(EventIds.Length, e.EventId.Length);
-        Assert.True(EventIds.IsValid(e.EventId), e.EventId);
-        Assert.Equal(ProcessingStatus.Pending, e.ProcessedStatus);
-        Assert.Null(e.LastError);
-        Assert.Equal(0, e.Attempts);
-        Assert.Null(e.ProcessedAt);
-        Assert.Null(e.ProcessingMs);
-        Assert.Equal(ReceivedAt, e.NextAttemptAt); // due at once
-        Assert.NotNull(e.Payload);
-        var payload = JsonNode.Parse(e.Payload);
-        Assert.True(JsonNode.DeepEquals(update, payload), $"payload is not the single update:\n{e.Payload}\nexpected:\n{update.ToJsonString()}");
-    }
-
-    static void AssertHashKey(string prefix, string key)
-    {
-        Assert.StartsWith(prefix + ":h:", key, StringComparison.Ordinal);
-        Assert.Matches("^[0-9a-f]{32}$", key[(prefix.Length + 3)..]);
-    }
 
     static void AssertUnparseable(WebhookEvent e, string because)
     {

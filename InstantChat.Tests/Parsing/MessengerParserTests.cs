@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.EventModel;
 
+using static InstantChat.Tests.Parsing.ParserChecks;
+
 namespace InstantChat.Tests.Parsing;
 
 /// <summary>Messenger (<c>"object": "page"</c>): one test per fixture under Fixtures/Messenger/, every field of every event.</summary>
@@ -13,7 +15,6 @@ public sealed class MessengerParserTests
     const string Customer = "5500000000000001";
     const string Customer2 = "5500000000000002";
     const string Commenter = "5500000000000003";
-    const string DeliveryId = "01KB5Z8Q3M4N5P6R7S8T9V0W1Y";
 
     const string MidText = "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P";
     /// <summary>The Page's answer (the echo): what the delivery receipt, the reaction and the reply refer to.</summary>
@@ -34,48 +35,14 @@ public sealed class MessengerParserTests
 
     const string ImageUrl = "https://scontent.xx.fbcdn.net/v/t1.15752-9/468712345_1234567890123456_7890123456789012345_n.jpg?_nc_cat=100&ccb=1-7&_nc_sid=fc17b8&_nc_ohc=Ab3xQ7&_nc_ad=z-m&_nc_cid=0&oh=03_Q7cD1QH&oe=6770A1B2";
 
-    /// <summary>When the delivery was received: an hour after the fixtures' updates, so no fallback can pass for it.</summary>
-    static readonly DateTimeOffset ReceivedAt = new(2025, 11, 28, 13, 0, 0, 250, TimeSpan.Zero);
-
-    /// <summary>An instant of 2025-11-28, the day of every fixture's updates.</summary>
-    static DateTimeOffset Utc(int hour, int minute, int second, int millisecond = 0) =>
-        new(2025, 11, 28, hour, minute, second, millisecond, TimeSpan.Zero);
-
-    static IReadOnlyList<WebhookEvent> Parse(byte[] body) => new MetaParser().Parse(body, DeliveryId, ReceivedAt);
-
-    static IReadOnlyList<WebhookEvent> Parse(string body) => Parse(Encoding.UTF8.GetBytes(body));
-
     static WebhookEvent ParseSingle(string fixture) => Assert.Single(Parse(Fixture.Load(Fixture.Messenger, fixture)));
 
     static JsonNode Messaging(string fixture, int entry = 0, int index = 0) => Fixture.Update(Fixture.Messenger, fixture, entry, "messaging", index);
 
     static JsonNode Change(string fixture) => Fixture.Update(Fixture.Messenger, fixture, 0, "changes", 0);
 
-    /// <summary>The fields every event of a parsed update shares, whatever its kind.</summary>
-    static void AssertParsed(WebhookEvent e, JsonNode update)
-    {
-        Assert.Equal(Platforms.Messenger, e.Platform);
-        Assert.Equal(DeliveryId, e.DeliveryId);
-        Assert.Equal(ReceivedAt, e.ReceivedAt);
-        Assert.Equal(TimeSpan.Zero, e.Timestamp.Offset);
-        Assert.Equal(EventIds.Length, e.EventId.Length);
-        Assert.True(EventIds.IsValid(e.EventId), e.EventId);
-        Assert.Equal(ProcessingStatus.Pending, e.ProcessedStatus);
-        Assert.Null(e.LastError);
-        Assert.Equal(0, e.Attempts);
-        Assert.Null(e.ProcessedAt);
-        Assert.Null(e.ProcessingMs);
-        Assert.Equal(ReceivedAt, e.NextAttemptAt); // due at once
-        Assert.NotNull(e.Payload);
-        var payload = JsonNode.Parse(e.Payload);
-        Assert.True(JsonNode.DeepEquals(update, payload), $"payload is not the single update:\n{e.Payload}\nexpected:\n{update.ToJsonString()}");
-    }
+    static void AssertParsed(WebhookEvent e, JsonNode update) => ParserChecks.AssertParsed(e, update, Platforms.Messenger);
 
-    static void AssertHashKey(string prefix, string key)
-    {
-        Assert.StartsWith(prefix + ":h:", key, StringComparison.Ordinal);
-        Assert.Matches("^[0-9a-f]{32}$", key[(prefix.Length + 3)..]);
-    }
 
     /// <summary>The canonical hash of one part of a fixture, as the parser keys an update without natural ids.</summary>
     static string HashOf(string fixture, Func<JsonElement, JsonElement> select)
@@ -396,31 +363,6 @@ public sealed class MessengerParserTests
     }
 
     // ---- envelopes ---------------------------------------------------------------------------
-
-    [Fact]
-    public void Parse_ObjectSomethingElse_OneFailedUnknownEvent()
-    {
-        var body = Encoding.UTF8.GetString(Fixture.Load(Fixture.Messenger, "messages_text"))
-            .Replace("\"object\": \"page\"", "\"object\": \"something_else\"", StringComparison.Ordinal);
-        Assert.Contains("something_else", body, StringComparison.Ordinal);
-
-        var e = Assert.Single(Parse(body));
-
-        Assert.Equal(EventTypes.Unknown, e.EventType);
-        Assert.Equal(ProcessingStatus.Failed, e.ProcessedStatus);
-        Assert.NotNull(e.LastError);
-        Assert.Contains("not a Meta envelope", e.LastError, StringComparison.Ordinal);
-        Assert.Contains("\"something_else\"", e.LastError, StringComparison.Ordinal);
-        Assert.Matches("^unknown:h:[0-9a-f]{32}$", e.DeduplicationKey);
-        Assert.Null(e.AccountId);
-        Assert.Null(e.SenderId);
-        Assert.Null(e.RecipientId);
-        Assert.Null(e.Payload);
-        Assert.Equal(ReceivedAt, e.Timestamp);
-        Assert.Equal(EventContent.Empty, e.Content);
-        Assert.Equal(UserInfo.Empty, e.UserInfo);
-        Assert.Equal(DeliveryId, e.DeliveryId);
-    }
 
     [Fact]
     public void Parse_SameFixtureTwice_SameKeysNewIds()

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using InstantChat.Core.Parsing;
 using InstantChat.Core.EventModel;
 
+using static InstantChat.Tests.Parsing.ParserChecks;
+
 namespace InstantChat.Tests.Parsing;
 
 /// <summary>WhatsApp Cloud API (<c>"object": "whatsapp_business_account"</c>): one test per fixture under Fixtures/WhatsApp/, every field of every event.</summary>
@@ -15,7 +17,6 @@ public sealed class WhatsAppParserTests
     const string Phone = "106540352242922";
     const string Kerry = "16505551234";
     const string Ana = "16505559876";
-    const string DeliveryId = "01KB5Z8Q3M4N5P6R7S8T9V0W1Z";
 
     /// <summary>A message the business sent: what the statuses report on, what the reaction and the reply refer to.</summary>
     const string Sent = "wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA";
@@ -49,17 +50,6 @@ public sealed class WhatsAppParserTests
 
     static readonly UserInfo KerryInfo = new(null, "Kerry Fisher", null);
 
-    /// <summary>When the delivery was received: an hour after the fixtures' updates, so no fallback can pass for it.</summary>
-    static readonly DateTimeOffset ReceivedAt = new(2025, 11, 28, 13, 0, 0, 250, TimeSpan.Zero);
-
-    /// <summary>An instant of 2025-11-28, the day of every fixture's updates.</summary>
-    static DateTimeOffset Utc(int hour, int minute, int second, int millisecond = 0) =>
-        new(2025, 11, 28, hour, minute, second, millisecond, TimeSpan.Zero);
-
-    static IReadOnlyList<WebhookEvent> Parse(byte[] body) => new MetaParser().Parse(body, DeliveryId, ReceivedAt);
-
-    static IReadOnlyList<WebhookEvent> Parse(string body) => Parse(Encoding.UTF8.GetBytes(body));
-
     static IReadOnlyList<WebhookEvent> ParseFixture(string fixture) => Parse(Fixture.Load(Fixture.WhatsApp, fixture));
 
     static WebhookEvent ParseSingle(string fixture) => Assert.Single(ParseFixture(fixture));
@@ -67,25 +57,7 @@ public sealed class WhatsAppParserTests
     /// <summary>The fixture's whole (first) change: the payload of a change holding one message or status.</summary>
     static JsonNode Whole(string fixture) => Fixture.Update(Fixture.WhatsApp, fixture, 0, "changes", 0);
 
-    /// <summary>The fields every event of a parsed update shares, whatever its kind.</summary>
-    static void AssertParsed(WebhookEvent e, JsonNode update)
-    {
-        Assert.Equal(Platforms.WhatsApp, e.Platform);
-        Assert.Equal(DeliveryId, e.DeliveryId);
-        Assert.Equal(ReceivedAt, e.ReceivedAt);
-        Assert.Equal(TimeSpan.Zero, e.Timestamp.Offset);
-        Assert.Equal(EventIds.Length, e.EventId.Length);
-        Assert.True(EventIds.IsValid(e.EventId), e.EventId);
-        Assert.Equal(ProcessingStatus.Pending, e.ProcessedStatus);
-        Assert.Null(e.LastError);
-        Assert.Equal(0, e.Attempts);
-        Assert.Null(e.ProcessedAt);
-        Assert.Null(e.ProcessingMs);
-        Assert.Equal(ReceivedAt, e.NextAttemptAt); // due at once
-        Assert.NotNull(e.Payload);
-        var payload = JsonNode.Parse(e.Payload);
-        Assert.True(JsonNode.DeepEquals(update, payload), $"payload is not the expected update:\n{e.Payload}\nexpected:\n{update.ToJsonString()}");
-    }
+    static void AssertParsed(WebhookEvent e, JsonNode update) => ParserChecks.AssertParsed(e, update, Platforms.WhatsApp);
 
     /// <summary>
     /// The change <paramref name="change"/> of the fixture narrowed to one item of <paramref name="array"/>:
@@ -138,11 +110,6 @@ public sealed class WhatsAppParserTests
         }
     }
 
-    static void AssertHashKey(string prefix, string key)
-    {
-        Assert.StartsWith(prefix + ":h:", key, StringComparison.Ordinal);
-        Assert.Matches("^[0-9a-f]{32}$", key[(prefix.Length + 3)..]);
-    }
 
     /// <summary>The canonical hash of the fixture's first change's value, as the parser keys a change without natural ids.</summary>
     static string HashOfValue(string fixture)
@@ -702,26 +669,4 @@ public sealed class WhatsAppParserTests
                 Assert.Empty(keys[platforms[i]].Intersect(keys[platforms[j]], StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void Parse_ObjectSomethingElse_OneFailedUnknownEvent()
-    {
-        var body = Encoding.UTF8.GetString(Fixture.Load(Fixture.WhatsApp, "messages_text"))
-            .Replace("\"whatsapp_business_account\"", "\"something_else\"", StringComparison.Ordinal);
-        Assert.Contains("\"object\": \"something_else\"", body, StringComparison.Ordinal);
-
-        var e = Assert.Single(Parse(body));
-
-        Assert.Equal(EventTypes.Unknown, e.EventType);
-        Assert.Equal(ProcessingStatus.Failed, e.ProcessedStatus);
-        Assert.NotNull(e.LastError);
-        Assert.Contains("not a Meta envelope", e.LastError, StringComparison.Ordinal);
-        Assert.Matches("^unknown:h:[0-9a-f]{32}$", e.DeduplicationKey);
-        Assert.Null(e.AccountId);
-        Assert.Null(e.SenderId);
-        Assert.Null(e.RecipientId);
-        Assert.Null(e.Payload);
-        Assert.Equal(ReceivedAt, e.Timestamp);
-        Assert.Equal(EventContent.Empty, e.Content);
-        Assert.Equal(UserInfo.Empty, e.UserInfo);
-    }
 }
