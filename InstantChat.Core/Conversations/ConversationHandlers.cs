@@ -20,7 +20,14 @@ public sealed class ConversationHandlers : IEventHandler
         EventModel.EventTypes.MessagingPostbacks, EventModel.EventTypes.MessagingReferral, EventModel.EventTypes.MessageDeliveries,
     ];
 
-    public BusinessWrite? Plan(WebhookEvent e, JsonElement update)
+    public BusinessWrite? Plan(WebhookEvent e, JsonElement update) => PlanFor(e, update) switch
+    {
+        MessageWrite m => m with { Platform = e.Platform },
+        WatermarkWrite w => w with { Platform = e.Platform },
+        var other => other,
+    };
+
+    static BusinessWrite PlanFor(WebhookEvent e, JsonElement update)
     {
         // Messaging items come bare in messaging[], or as the value of a change (Meta's dashboard test).
         var item = update.Prop("field") is not null && update.Prop("value") is { } value ? value : update;

@@ -12,7 +12,11 @@ public sealed record Conversation(
     string? LastMessageText,
     DateTimeOffset? LastMessageAt,
     int UnreadCount,
-    int MessageCount);
+    int MessageCount)
+{
+    /// <summary>The product the thread is on (<see cref="EventModel.Platforms"/>).</summary>
+    public string Platform { get; init; } = EventModel.Platforms.Instagram;
+}
 
 public sealed record ConversationPage(IReadOnlyList<Conversation> Items, string? NextCursor);
 
@@ -69,6 +73,8 @@ public sealed record MessageWrite(
     string ParticipantId,
     DateTimeOffset Timestamp) : Processing.BusinessWrite
 {
+    /// <summary>The thread's product: set when the write opens it.</summary>
+    public string Platform { get; init; } = EventModel.Platforms.Instagram;
     /// <summary>The message itself arrived (text, attachments…), as opposed to a mark on it.</summary>
     public bool HasContent { get; init; }
     public bool FromBusiness { get; init; }
@@ -91,7 +97,10 @@ public sealed record MessageWrite(
 /// Only ever moves forward.
 /// </summary>
 public sealed record WatermarkWrite(string AccountId, string ConversationId, string ParticipantId, long SeenUntil, long DeliveredUntil)
-    : Processing.BusinessWrite;
+    : Processing.BusinessWrite
+{
+    public string Platform { get; init; } = EventModel.Platforms.Messenger;
+}
 
 public sealed record ReactionWrite(string AccountId, string Mid, string SenderId, string Action, string? Reaction, string? Emoji, DateTimeOffset Timestamp)
     : Processing.BusinessWrite;

@@ -37,6 +37,7 @@ public sealed class WhatsAppHandlers : IEventHandler
         }
         return new MessageWrite(phone, wamid, ConversationIds.For(phone, from), from, e.Timestamp)
         {
+            Platform = EventModel.Platforms.WhatsApp,
             HasContent = true,
             Text = e.Content.Text,
             Attachments = e.Content.MediaId is not null ? [new Attachment(e.Content.MediaType ?? "unknown", null)] : [],
@@ -54,6 +55,7 @@ public sealed class WhatsAppHandlers : IEventHandler
         var error = s.Prop("errors") is { ValueKind: JsonValueKind.Array } errors && errors.GetArrayLength() > 0 ? errors[0] : (JsonElement?)null;
         return new MessageWrite(phone, wamid, ConversationIds.For(phone, recipient), recipient, e.Timestamp)
         {
+            Platform = EventModel.Platforms.WhatsApp,
             FromBusiness = true,
             DeliveryStatus = rank,
             DeliveryError = error is { } x

@@ -42,7 +42,7 @@ public abstract partial class StoreContract
         Assert.Equal((SentWamid, true, "read", true, (DeliveryError?)null), (m.Mid, m.FromBusiness, m.DeliveryStatus, m.Seen, m.DeliveryError));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764331300), m.Timestamp); // the first status stored gives the row its time
         var c = await Conversations.FindAsync(KerryThread, default);
-        Assert.Equal((Phone, Kerry, 0), (c!.AccountId, c.ParticipantId, c.MessageCount));
+        Assert.Equal((Phone, Kerry, 0, Platforms.WhatsApp), (c!.AccountId, c.ParticipantId, c.MessageCount, c.Platform));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract partial class StoreContract
         Assert.Equal([null, "read", null], thread.Select(m => m.DeliveryStatus));
         Assert.True(thread[1].FromBusiness);
         var c = await Conversations.FindAsync(PsidThread, default);
-        Assert.Equal((Page, Psid, 3), (c!.AccountId, c.ParticipantId, c.MessageCount));
+        Assert.Equal((Page, Psid, 3, Platforms.Messenger), (c!.AccountId, c.ParticipantId, c.MessageCount, c.Platform));
     }
 
     [Fact]
@@ -105,6 +105,7 @@ public abstract partial class StoreContract
 
         var m = Assert.Single(await Conversations.MessagesAsync(PsidThread, default));
         Assert.Equal(("delivered", false), (m.DeliveryStatus, m.Seen));
+        Assert.Equal(Platforms.Messenger, (await Conversations.FindAsync(PsidThread, default))!.Platform); // the receipt opened the thread
     }
 
     [Fact]

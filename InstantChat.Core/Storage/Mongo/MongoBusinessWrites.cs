@@ -62,11 +62,11 @@ public sealed class MongoBusinessWrites(MongoDatabase db) : IBusinessStore
 
     static IEnumerable<WriteModel<BsonDocument>> Conversations(IReadOnlyList<MessageWrite> messages, IReadOnlyList<WatermarkWrite> watermarks)
     {
-        var opened = messages.Select(w => (w.ConversationId, w.AccountId, w.ParticipantId))
-            .Concat(watermarks.Select(w => (w.ConversationId, w.AccountId, w.ParticipantId)));
-        foreach (var (conversationId, accountId, participantId) in opened.DistinctBy(c => c.ConversationId))
+        var opened = messages.Select(w => (w.ConversationId, w.AccountId, w.ParticipantId, w.Platform))
+            .Concat(watermarks.Select(w => (w.ConversationId, w.AccountId, w.ParticipantId, w.Platform)));
+        foreach (var (conversationId, accountId, participantId, platform) in opened.DistinctBy(c => c.ConversationId))
             yield return new UpdateOneModel<BsonDocument>(F.Eq("_id", conversationId),
-                U.SetOnInsert("accountId", accountId).SetOnInsert("participantId", participantId)
+                U.SetOnInsert("accountId", accountId).SetOnInsert("participantId", participantId).SetOnInsert("platform", platform)
                  .SetOnInsert("participantUsername", BsonNull.Value).SetOnInsert("lastMessageText", BsonNull.Value)
                  .SetOnInsert("lastMessageAt", 0L).SetOnInsert("lastTextAt", 0L).SetOnInsert("lastTextMid", "").SetOnInsert("lastBusinessAt", 0L)
                  .SetOnInsert("seenUntil", 0L).SetOnInsert("deliveredUntil", 0L)) { IsUpsert = true };

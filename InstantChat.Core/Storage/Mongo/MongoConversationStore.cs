@@ -45,6 +45,9 @@ public sealed class MongoConversationStore(MongoDatabase db, MongoBusinessWrites
         var count = await db.Messages.CountDocumentsAsync(content, cancellationToken: ct);
         var last = d["lastMessageAt"].ToInt64();
         return new Conversation(id, d["accountId"].AsString, d["participantId"].AsString, MongoEventDocuments.Str(d, "participantUsername"),
-            MongoEventDocuments.Str(d, "lastMessageText"), last == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(last), (int)unread, (int)count);
+            MongoEventDocuments.Str(d, "lastMessageText"), last == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(last), (int)unread, (int)count)
+        {
+            Platform = MongoEventDocuments.Str(d, "platform") ?? EventModel.Platforms.Instagram,
+        };
     }
 }

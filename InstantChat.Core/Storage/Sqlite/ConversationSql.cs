@@ -10,7 +10,8 @@ static class ConversationSql
         c.conversation_id, c.account_id, c.participant_id, c.participant_username, c.last_message_text, c.last_message_at,
         (SELECT count(*) FROM thread_messages m WHERE m.conversation_id = c.conversation_id AND m.has_content = 1
             AND m.from_business = 0 AND m.timestamp > c.last_business_at) AS unread,
-        (SELECT count(*) FROM thread_messages m WHERE m.conversation_id = c.conversation_id AND m.has_content = 1) AS messages
+        (SELECT count(*) FROM thread_messages m WHERE m.conversation_id = c.conversation_id AND m.has_content = 1) AS messages,
+        c.platform
         """;
 
     public static async Task<List<Conversation>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -23,7 +24,7 @@ static class ConversationSql
                 r.IsDBNull(3) ? null : r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetString(4),
                 r.GetInt64(5) == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
-                r.GetInt32(6), r.GetInt32(7)));
+                r.GetInt32(6), r.GetInt32(7)) { Platform = r.GetString(8) });
         return list;
     }
 }

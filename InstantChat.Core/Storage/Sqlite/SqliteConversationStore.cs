@@ -12,14 +12,15 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
 
     public Task ApplyReactionAsync(ReactionWrite w, CancellationToken cancellationToken) => writer.ExecuteAsync(ctx => ApplyReaction(ctx, w), cancellationToken);
 
-    internal static void OpenConversation(SqliteWriteContext ctx, MessageWrite w) => OpenConversation(ctx, w.ConversationId, w.AccountId, w.ParticipantId);
+    internal static void OpenConversation(SqliteWriteContext ctx, MessageWrite w) => OpenConversation(ctx, w.ConversationId, w.AccountId, w.ParticipantId, w.Platform);
 
-    static void OpenConversation(SqliteWriteContext ctx, string conversationId, string accountId, string participantId)
+    static void OpenConversation(SqliteWriteContext ctx, string conversationId, string accountId, string participantId, string platform)
     {
         var command = ctx.Command("""
-            INSERT INTO conversations (conversation_id, account_id, participant_id) VALUES ($conversation, $account, $participant)
+            INSERT INTO conversations (conversation_id, account_id, participant_id, platform) VALUES ($conversation, $account, $participant, $platform)
             ON CONFLICT(conversation_id) DO NOTHING
             """);
+        command.Parameters.AddWithValue("$platform", platform);
         command.Parameters.AddWithValue("$conversation", conversationId);
         command.Parameters.AddWithValue("$account", accountId);
         command.Parameters.AddWithValue("$participant", participantId);
@@ -72,7 +73,7 @@ public sealed class SqliteConversationStore(SqliteDatabase database, SqliteWrite
 
     internal static int ApplyWatermark(SqliteWriteContext ctx, WatermarkWrite w)
     {
-        OpenConversation(ctx, w.ConversationId, w.AccountId, w.ParticipantId);
+        OpenConversation(ctx, w.ConversationId, w.AccountId, w.ParticipantId, w.Platform);
         var command = ctx.Command("""
             UPDATE conversations SET seen_until = max(seen_until, $seen), delivered_until = max(delivered_until, $delivered)
             WHERE conversation_id = $conversation

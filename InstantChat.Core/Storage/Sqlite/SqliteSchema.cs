@@ -18,6 +18,7 @@ static class SqliteSchema
         ("thread_messages", "delivery_error", "TEXT"),
         ("conversations", "seen_until", "INTEGER NOT NULL DEFAULT 0"),
         ("conversations", "delivered_until", "INTEGER NOT NULL DEFAULT 0"),
+        ("conversations", "platform", "TEXT NOT NULL DEFAULT 'instagram'"),
     ];
 
     /// <summary>Columns no longer used: the hard account lock, replaced by in-memory sign-in throttling.</summary>

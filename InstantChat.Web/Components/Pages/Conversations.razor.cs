@@ -34,6 +34,13 @@ public sealed partial class Conversations : IDisposable
             ? c with { ParticipantUsername = name } : c).ToList();
     }
 
+    static string AccountTitle(Conversation c) => c.Platform switch
+    {
+        Core.EventModel.Platforms.Messenger => "Facebook Page",
+        Core.EventModel.Platforms.WhatsApp => "WhatsApp phone number",
+        _ => "Instagram account",
+    };
+
     static string Initial(Conversation c) => (c.ParticipantUsername ?? c.ParticipantId) is { Length: > 0 } n ? n[..1].ToUpperInvariant() : "?";
 
     protected override async Task OnInitializedAsync()
