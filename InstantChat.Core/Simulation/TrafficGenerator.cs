@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
+using InstantChat.Core.EventModel;
 
 namespace InstantChat.Core.Simulation;
 
@@ -64,11 +65,14 @@ public sealed class TrafficGenerator
     /// One single-update delivery, taking the platforms in turn (Instagram, Messenger, WhatsApp): a
     /// customer's message on the first two, a message or a status on WhatsApp. The benchmark's mixed-platform traffic.
     /// </summary>
-    public byte[] NextMessageOfEachPlatform() => (_turn++ % 3) switch
+    public byte[] NextMessageOfEachPlatform() => NextMessageOf(Platforms.All[_turn++ % 3]);
+
+    /// <summary>One single-update delivery of <paramref name="platform"/> (see <see cref="NextMessageOfEachPlatform"/>).</summary>
+    public byte[] NextMessageOf(string platform) => platform switch
     {
-        0 => NextMessage(),
-        1 => SerializeAs("page", [_platforms.Messenger(NextTimestamp())]),
-        _ => SerializeAs("whatsapp_business_account", [_platforms.WhatsApp(NextTimestamp())]),
+        Platforms.Messenger => SerializeAs("page", [_platforms.Messenger(NextTimestamp())]),
+        Platforms.WhatsApp => SerializeAs("whatsapp_business_account", [_platforms.WhatsApp(NextTimestamp())]),
+        _ => NextMessage(),
     };
 
     List<Update> Repeat(Func<long, Update> next) => [.. Enumerable.Range(0, 1 + _random.Weighted(UpdatesPerDelivery[..3])).Select(_ => next(NextTimestamp()))];

@@ -2,7 +2,7 @@
 // TrafficGenerator), then the product's LogProcessor takes them in batches and commits what it makes
 // of them (events, threads, stats, deliveries, log position), timed until the log is drained.
 // Also: bytes of store per event. --sql runs a what-if (drop an index or a trigger) before the timed run.
-// Usage: dotnet StoreBench.dll [--deliveries 20000] [--traffic single,mixed] [--runs 1] [--sql "DDL"]
+// Usage: dotnet StoreBench.dll [--deliveries 20000] [--traffic single,mixed,platforms,messenger,whatsapp] [--runs 1] [--sql "DDL"]
 //        [--mongo URI: the same on MongoDB (a fresh database per run), counting the driver's round trips]
 using System.Diagnostics;
 using System.Globalization;
@@ -57,7 +57,13 @@ foreach (var traffic in traffics)
                 var group = Enumerable.Range(0, Math.Min(500, count - i)).Select(_ =>
                 {
                     var at = DateTimeOffset.UtcNow;
-                    return new LogAppend(EventIds.New(at), at, "application/json", traffic == "single" ? generator.NextMessage() : generator.NextDelivery(), null);
+                    return new LogAppend(EventIds.New(at), at, "application/json", traffic switch
+                    {
+                        "single" => generator.NextMessage(),
+                        "platforms" => generator.NextMessageOfEachPlatform(),
+                        "messenger" or "whatsapp" => generator.NextMessageOf(traffic),
+                        _ => generator.NextDelivery(),
+                    }, null);
                 }).ToList();
                 await log.AppendAsync(group, CancellationToken.None);
             }
