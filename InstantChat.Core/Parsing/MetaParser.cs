@@ -50,7 +50,7 @@ public sealed class MetaParser
         if (why is not null)
         {
             doc.Dispose();
-            return Unparseable(body, deliveryId, receivedAt, ids, why);
+            return Unparseable(body, deliveryId, receivedAt, ids, why, platform);
         }
 
         var parsed = new ParsedDelivery(doc);
@@ -58,7 +58,7 @@ public sealed class MetaParser
             ParseEntry(entry, new EntryContext(deliveryId, receivedAt, entry.Str("id"), entry.Prop("time").Time(), ids, platform!), parsed);
         if (parsed.Events.Count > 0) return parsed;
         parsed.Dispose();
-        return Unparseable(body, deliveryId, receivedAt, ids, "the delivery holds no updates");
+        return Unparseable(body, deliveryId, receivedAt, ids, "the delivery holds no updates", platform);
     }
 
     static void ParseEntry(JsonElement entry, EntryContext ctx, ParsedDelivery parsed)
@@ -98,10 +98,12 @@ public sealed class MetaParser
         }
     }
 
-    static ParsedDelivery Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence ids, string why)
+    /// <param name="platform">The product the envelope's <c>object</c> named, when it named one.</param>
+    static ParsedDelivery Unparseable(ReadOnlyMemory<byte> body, string deliveryId, DateTimeOffset receivedAt, EventIds.Sequence ids, string why,
+        string? platform = null)
     {
         var parsed = new ParsedDelivery(null);
-        parsed.Add(UnparseableEvent(body, deliveryId, receivedAt, ids, why), null);
+        parsed.Add(UnparseableEvent(body, deliveryId, receivedAt, ids, why) with { Platform = platform ?? Platforms.Instagram }, null);
         return parsed;
     }
 

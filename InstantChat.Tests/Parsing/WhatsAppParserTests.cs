@@ -572,6 +572,15 @@ public sealed class WhatsAppParserTests
     }
 
     [Fact]
+    public void Parse_WhatsAppEnvelopeWithoutUpdates_FailedUnknownEventOfItsPlatform()
+    {
+        var e = Assert.Single(Parse("{\"object\":\"whatsapp_business_account\",\"entry\":[]}"));
+
+        Assert.Equal((EventTypes.Unknown, ProcessingStatus.Failed, Platforms.WhatsApp), (e.EventType, e.ProcessedStatus, e.Platform));
+        Assert.Equal("unparseable: the delivery holds no updates", e.LastError);
+    }
+
+    [Fact]
     public void Parse_BatchOfMessagesAndStatuses_EventIdsIncreaseInOrder()
     {
         var events = ParseFixture("batch_messages_and_statuses");
