@@ -1,3 +1,4 @@
+using InstantChat.Core.EventModel;
 using InstantChat.Core.Storage;
 using InstantChat.Core.Storage.Sqlite;
 using InstantChat.Core.Security;
@@ -64,6 +65,28 @@ public sealed class SqliteStoreTests : StoreContract
         _stores.Database.Initialize();
 
         Assert.Single(await AllAsync(new(Text: "legacy")));
+    }
+
+    [Fact]
+    public async Task Initialize_StoreFromBeforePlatforms_ItsEventsAndThreadsAreInstagrams()
+    {
+        await CommitAsync(Deliveries.Envelope(Deliveries.Message("m-old", "before platforms")));
+        // The file as an earlier version left it: none of the columns platforms brought.
+        await _stores.Writer.ExecuteAsync(ctx => ctx.Command("""
+            DROP INDEX ix_events_platform;
+            ALTER TABLE events DROP COLUMN platform; ALTER TABLE events DROP COLUMN content_extra;
+            ALTER TABLE subscriptions DROP COLUMN platform; ALTER TABLE conversations DROP COLUMN platform;
+            ALTER TABLE conversations DROP COLUMN seen_until; ALTER TABLE conversations DROP COLUMN delivered_until;
+            ALTER TABLE thread_messages DROP COLUMN delivery_status; ALTER TABLE thread_messages DROP COLUMN delivery_error;
+            """).ExecuteNonQuery());
+
+        _stores.Database.Initialize();
+
+        var e = Assert.Single(await AllAsync(new(Platform: Platforms.Instagram)));
+        Assert.Equal(("before platforms", Platforms.Instagram), (e.Content.Text, e.Platform));
+        Assert.Empty(await AllAsync(new(Platform: Platforms.WhatsApp)));
+        await CommitAsync(Parsing.Fixture.Load(Parsing.Fixture.WhatsApp, "messages_text")); // and the new kinds go in beside
+        Assert.Single(await AllAsync(new(Platform: Platforms.WhatsApp)));
     }
 
     [Fact]
