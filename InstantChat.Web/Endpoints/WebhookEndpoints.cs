@@ -15,10 +15,7 @@ public static partial class WebhookEndpoints
 {
     const int MaxChallengeLength = 1_000;
 
-    /// <summary>
-    /// Instagram's route, and one for any Meta product (Messenger, WhatsApp, Instagram): the same
-    /// handshake, signature and log; the envelope's <c>object</c> matters only to the processor.
-    /// </summary>
+    /// <summary>Instagram's route and Meta's (any product): one handshake, signature and log; <c>object</c> matters only to the processor.</summary>
     static readonly string[] Routes = ["/api/webhooks/instagram", "/api/webhooks/meta"];
 
     internal static bool IsRoute(PathString path) => Routes.Any(r => path.Equals(r, StringComparison.OrdinalIgnoreCase));

@@ -41,13 +41,13 @@ public sealed class SqliteDatabase
     /// </summary>
     static void Migrate(SqliteConnection connection)
     {
-        foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
+        foreach (var (table, column, definition) in SqliteMigrations.AddedColumns)
             if (!HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
-        foreach (var (table, column) in SqliteSchema.DroppedColumns)
+        foreach (var (table, column) in SqliteMigrations.DroppedColumns)
             if (HasColumn(connection, table, column)) Execute(connection, $"ALTER TABLE {table} DROP COLUMN {column}");
-        Execute(connection, SqliteSchema.Backfill);
-        Execute(connection, SqliteSchema.AfterMigration);
-        Execute(connection, SqliteSchema.Dropped);
+        Execute(connection, SqliteMigrations.Backfill);
+        Execute(connection, SqliteMigrations.AfterMigration);
+        Execute(connection, SqliteMigrations.Dropped);
     }
 
     static bool HasColumn(SqliteConnection connection, string table, string column)
