@@ -18,7 +18,8 @@ public static partial class WebhookEndpoints
     /// <summary>Instagram's route and Meta's (any product): one handshake, signature and log; <c>object</c> matters only to the processor.</summary>
     static readonly string[] Routes = ["/api/webhooks/instagram", "/api/webhooks/meta"];
 
-    internal static bool IsRoute(PathString path) => Routes.Any(r => path.Equals(r, StringComparison.OrdinalIgnoreCase));
+    internal static bool IsRoute(PathString path) =>
+        path.Equals(Routes[0], StringComparison.OrdinalIgnoreCase) || path.Equals(Routes[1], StringComparison.OrdinalIgnoreCase);
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
